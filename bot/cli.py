@@ -1,10 +1,21 @@
-"""Command line: each sub-command is a small function; the bot itself starts in `chat` and `run`."""
+"""Command line: `python -m bot chat|run|content check|content gaps`."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import logging
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from bot.app import build_core, setup_logging
+from bot.channels import console
+from bot.settings import Settings
 from content.loader import ContentError, load
+from storage import gaps
+from storage.db import connect
+
+log = logging.getLogger("bot")
 
 
 def content_check() -> int:
@@ -21,12 +32,64 @@ def content_check() -> int:
     return 0
 
 
+async def content_gaps(database: Path, limit: int, zone: str) -> int:
+    db = await connect(database)
+    try:
+        rows = await gaps.most_asked(db, limit)
+    finally:
+        await db.close()
+    if not rows:
+        print("Chưa có câu hỏi nào chưa trả lời được.")
+        return 0
+    tz = ZoneInfo(zone)
+    print(f"{'Số lần':>6}  {'Lần cuối':<16}  Câu hỏi")
+    for gap in rows:
+        print(f"{gap.count:>6}  {gap.last_asked.astimezone(tz):%d/%m/%Y %H:%M}  {gap.question}")
+    return 0
+
+
+async def chat(database: Path, user: str) -> int:
+    try:
+        core = await build_core(database)
+    except ContentError as exc:
+        print("Không khởi động được: nội dung không hợp lệ.\n" + "\n".join(exc.problems))
+        return 1
+    try:
+        return await console.run(core, user=user)
+    finally:
+        await core.db.close()
+
+
+def run(settings: Settings) -> int:
+    """The configured channels; the console when no token is set."""
+    if settings.telegram_bot_token is None:
+        log.info("Chưa đặt TELEGRAM_BOT_TOKEN: chạy kênh console.")
+        return asyncio.run(chat(settings.database, "local"))
+    from bot.channels import telegram  # imported only when used: the console needs no Telegram stack
+
+    telegram.run(settings)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Trợ lý PAPI")
     sub = parser.add_subparsers(dest="command", required=True)
-    content = sub.add_parser("content", help="kiểm tra nội dung")
-    content.add_argument("action", choices=["check"])
+    p_chat = sub.add_parser("chat", help="trò chuyện trên console")
+    p_chat.add_argument("--db", type=Path, help="tệp SQLite (mặc định: DATABASE)")
+    p_chat.add_argument("--user", default="local", help="mã người dùng trên console")
+    sub.add_parser("run", help="chạy các kênh đã cấu hình")
+    p_content = sub.add_parser("content", help="kiểm tra nội dung, xem câu hỏi chưa trả lời được")
+    p_content.add_argument("action", choices=["check", "gaps"])
+    p_content.add_argument("--db", type=Path)
+    p_content.add_argument("--limit", type=int, default=50)
     args = parser.parse_args(argv)
-    if args.command == "content":
+    if args.command == "content" and args.action == "check":
         return content_check()
-    return 2
+    settings = Settings()
+    database = getattr(args, "db", None) or settings.database
+    if args.command == "content":
+        return asyncio.run(content_gaps(database, args.limit, settings.timezone))
+    if args.command == "chat":
+        return asyncio.run(chat(database, args.user))
+    setup_logging()
+    return run(settings)

@@ -1,0 +1,49 @@
+"""Console channel: try the bot with no token and no network.
+
+In a terminal it is interactive; otherwise it reads one message per line and prints each reply followed
+by a blank line, with choices as numbered lines, so it can be scripted and tested.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from handlers.core import Core
+from handlers.messages import Incoming, Reply
+
+CHANNEL = "console"
+
+
+def render(reply: Reply, image_dir: Path) -> str:
+    lines = [reply.text]
+    if reply.image is not None:
+        image_dir.mkdir(parents=True, exist_ok=True)
+        path = image_dir / (reply.image_name or "hinh.png")
+        path.write_bytes(reply.image)
+        lines.append(f"(Hình ảnh đã lưu: {path})")
+    lines += [f"  [{n}] {c.label}" for n, c in enumerate(reply.choices, start=1)]
+    return "\n".join(lines)
+
+
+async def _read_line(stream: TextIO, prompt: str) -> str | None:
+    if prompt:
+        print(prompt, end="", flush=True)
+    line = await asyncio.to_thread(stream.readline)
+    return line if line else None
+
+
+async def run(core: Core, user: str, stdin: TextIO = sys.stdin, image_dir: Path = Path("data/images")) -> int:
+    interactive = stdin.isatty()
+    if interactive:
+        print("Trợ lý PAPI (kênh console). Gõ câu hỏi, /help để xem lệnh, Ctrl+D để thoát.\n")
+    while (line := await _read_line(stdin, "Bạn: " if interactive else "")) is not None:
+        text = line.rstrip("\r\n")
+        if not text.strip():
+            continue
+        for reply in await core.handle(Incoming(channel=CHANNEL, user_id=user, text=text)):
+            print(render(reply, image_dir))
+            print()
+    return 0

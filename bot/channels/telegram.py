@@ -1,0 +1,154 @@
+"""Telegram channel (python-telegram-bot): translates updates to Incoming and Replies to Bot API calls.
+
+Choices become inline keyboards; a button carries the choice's value when it fits Telegram's 64-byte
+callback_data, otherwise its number, which the core resolves against the choices it stored.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType, MessageLimit
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler as ButtonHandler
+
+from bot.app import build_core
+from bot.settings import Settings
+from handlers import commands
+from handlers.core import Core
+from handlers.messages import Attachment, Incoming, Reply
+
+CHANNEL = "telegram"
+CALLBACK_LIMIT = 64
+APOLOGY = "Xin lỗi, đã có lỗi khi xử lý tin nhắn. Bạn vui lòng thử lại sau ít phút."
+log = logging.getLogger(__name__)
+
+
+def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Split at paragraph, then line, then space boundaries so that every part fits the limit."""
+    parts: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
+        cut = cut if cut > limit // 2 else limit
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    parts.append(rest)
+    return [p for p in parts if p]
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.choices:
+        return None
+    rows = []
+    for n, c in enumerate(reply.choices, start=1):
+        data = c.value if len(c.value.encode()) <= CALLBACK_LIMIT else str(n)
+        rows.append([InlineKeyboardButton(c.label[:120], callback_data=data)])
+    return InlineKeyboardMarkup(rows)
+
+
+def incoming(update: Update) -> Incoming | None:
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None:
+        return None
+    group = chat.type != ChatType.PRIVATE
+    if update.callback_query is not None:
+        return Incoming(CHANNEL, str(user.id), choice=update.callback_query.data, group=group)
+    msg = update.effective_message
+    if msg is None:
+        return None
+    attachment = None
+    if msg.photo:
+        biggest = msg.photo[-1]
+        attachment = Attachment("photo", file_id=biggest.file_id, size=biggest.file_size)
+    elif msg.document:
+        doc = msg.document
+        attachment = Attachment("document", doc.file_id, name=doc.file_name, size=doc.file_size)
+    elif msg.sticker:
+        attachment = Attachment("sticker", msg.sticker.file_id)
+    return Incoming(CHANNEL, str(user.id), text=msg.text or msg.caption, attachment=attachment, group=group)
+
+
+async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
+    if reply.image is not None:
+        await context.bot.send_photo(chat_id, reply.image, caption=reply.text[: MessageLimit.CAPTION_LENGTH])
+        return
+    chunks = split_text(reply.text)
+    for i, chunk in enumerate(chunks):
+        markup = keyboard(reply) if i == len(chunks) - 1 else None
+        await context.bot.send_message(chat_id, chunk, reply_markup=markup)
+
+
+def core_of(context: ContextTypes.DEFAULT_TYPE) -> Core:
+    return context.application.bot_data["core"]
+
+
+async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    msg = incoming(update)
+    chat = update.effective_chat
+    if msg is None or chat is None:
+        return
+    for reply in await core_of(context).handle(msg):
+        await send(context, chat.id, reply)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.error("Lỗi khi xử lý cập nhật", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(update.effective_chat.id, APOLOGY)
+        except Exception:  # the apology itself may fail (network, blocked): never let it kill the bot
+            log.exception("Không gửi được lời xin lỗi")
+
+
+def build(settings: Settings, core: Core | None = None) -> Application:
+    """The Application; `core` is given by tests, otherwise it is built in post_init on the bot's loop."""
+    assert settings.telegram_bot_token is not None
+
+    async def post_init(app: Application) -> None:
+        if "core" not in app.bot_data:
+            app.bot_data["core"] = app.bot_data["owned_core"] = await build_core(settings.database)
+        menu = [BotCommand(c.name, c.description) for c in commands.COMMANDS]
+        await app.bot.set_my_commands(menu)
+
+    async def post_shutdown(app: Application) -> None:
+        owned = app.bot_data.pop("owned_core", None)
+        if owned is not None:
+            await owned.db.close()
+
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_base_url)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    app = builder.build()
+    if core is not None:
+        app.bot_data["core"] = core
+    app.add_handler(ButtonHandler(on_update))
+    app.add_handler(MessageHandler(filters.ALL, on_update))
+    app.add_error_handler(on_error)
+    return app
+
+
+def run(settings: Settings) -> None:
+    app = build(settings)
+    if settings.webhook_url:
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,52 @@
+"""Per-identity conversation state: the choices last offered and any guided conversation in progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiosqlite
+
+from storage.db import stamp
+
+
+@dataclass(frozen=True)
+class Session:
+    choices: list[tuple[str, str]] = field(default_factory=list)  # (label, value)
+    flow: str | None = None
+    step: str | None = None
+    draft: dict[str, Any] = field(default_factory=dict)
+
+
+async def load(db: aiosqlite.Connection, channel: str, external_id: str) -> Session:
+    sql = "SELECT choices, flow, step, draft FROM sessions WHERE channel = ? AND external_id = ?"
+    async with db.execute(sql, (channel, external_id)) as cur:
+        row = await cur.fetchone()
+    if not row:
+        return Session()
+    return Session(
+        choices=[(label, value) for label, value in json.loads(row["choices"])],
+        flow=row["flow"],
+        step=row["step"],
+        draft=json.loads(row["draft"]),
+    )
+
+
+async def save(db: aiosqlite.Connection, channel: str, external_id: str, session: Session, now: dt.datetime) -> None:
+    await db.execute(
+        "INSERT INTO sessions (channel, external_id, choices, flow, step, draft, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (channel, external_id) DO UPDATE SET choices = excluded.choices, flow = excluded.flow,"
+        " step = excluded.step, draft = excluded.draft, updated_at = excluded.updated_at",
+        (
+            channel,
+            external_id,
+            json.dumps(session.choices, ensure_ascii=False),
+            session.flow,
+            session.step,
+            json.dumps(session.draft, ensure_ascii=False),
+            stamp(now),
+        ),
+    )

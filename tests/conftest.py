@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from content.loader import KnowledgeBase, load
+from content.search import SearchIndex
+from handlers.core import Core
+from handlers.documents import Documents
+from storage.db import connect
+
+# Tests talk only to servers on 127.0.0.1; a proxy from the environment must not intercept them.
+os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    return load()
+
+
+@pytest.fixture(scope="session")
+def index(kb: KnowledgeBase) -> SearchIndex:
+    return SearchIndex(Documents(kb).docs())
+
+
+@pytest.fixture
+async def core(kb: KnowledgeBase, index: SearchIndex, tmp_path: Path) -> AsyncIterator[Core]:
+    db = await connect(tmp_path / "bot.sqlite3")
+    yield Core(kb, db, index=index)
+    await db.close()

@@ -1,0 +1,103 @@
+"""The channel-agnostic core, with the real knowledge base and a real SQLite file."""
+
+from __future__ import annotations
+
+from handlers.core import NOT_FOUND, Core
+from handlers.messages import Attachment, Incoming
+
+
+def msg(text: str | None = None, user: str = "u1", **kw) -> Incoming:
+    return Incoming(channel="console", user_id=user, text=text, **kw)
+
+
+async def ask(core: Core, text: str, user: str = "u1") -> str:
+    replies = await core.handle(msg(text, user))
+    return "\n".join(r.text for r in replies)
+
+
+async def test_score_question_is_answered_from_data(core: Core) -> None:
+    text = await ask(core, "điểm PAPI của Kon Tum năm 2023")
+    # figures taken by hand from papi_province_year_2011_2024.csv (Kon Tum, 2023 and 2022)
+    assert "Tổng điểm: 39,96/80" in text
+    assert "So với 2022: -0,01 điểm" in text
+    assert "56/61" in text and "(tự tính)" in text
+    assert "Nguồn" in text and "34 tỉnh" in text
+
+
+async def test_score_question_without_diacritics_and_group_rule(core: Core) -> None:
+    text = await ask(core, "diem papi dong thap 2023")
+    assert "Tổng điểm: 41,32/80" in text
+    assert "42/61" in text and "nhóm (tự tính): Trung bình thấp" in text
+
+
+async def test_province_without_scores_says_so(core: Core) -> None:
+    text = await ask(core, "điểm PAPI Quảng Ninh 2023")
+    assert "không có điểm" in text
+
+
+async def test_dimension_question_lists_its_subdimensions(core: Core) -> None:
+    text = await ask(core, "chỉ số nội dung 5 gồm những gì")
+    assert "Thủ tục hành chính công" in text
+    for code in ("5.1", "5.3", "5.4"):
+        assert code in text
+    assert "5.2 " not in text
+
+
+async def test_subdimension_by_code(core: Core) -> None:
+    text = await ask(core, "noi dung thanh phan 2.2")
+    assert "hộ nghèo" in text and "Xã có thể làm" in text and "Nguồn" in text
+
+
+async def test_disclosure_list_has_legal_basis(core: Core) -> None:
+    text = await ask(core, "xa phai cong khai nhung gi")
+    assert "Căn cứ: Luật Thực hiện dân chủ ở cơ sở" in text
+    assert text.count("Căn cứ:") >= 10
+
+
+async def test_poor_household_posting_duration(core: Core) -> None:
+    text = await ask(core, "xã phải niêm yết danh sách hộ nghèo bao lâu")
+    assert "hộ nghèo" in text and "30 ngày" in text and "Nguồn" in text
+
+
+async def test_choice_picked_by_number_and_by_label(core: Core) -> None:
+    replies = await core.handle(msg("/chiso"))
+    assert len(replies[0].choices) == 8
+    by_number = await ask(core, "2")
+    assert "2.2" in by_number and "Công khai danh sách hộ nghèo" in by_number
+    again = await core.handle(msg("/chiso"))
+    label = again[0].choices[4].label
+    assert "5.3" in await ask(core, label.upper())
+
+
+async def test_choices_are_per_person(core: Core) -> None:
+    await core.handle(msg("/chiso", user="a"))
+    text = await ask(core, "2", user="b")  # b was offered nothing: "2" is just a question
+    assert "Chỉ số nội dung 2" not in text.split("\n")[0]
+
+
+async def test_unknown_question_is_recorded_without_the_person(core: Core) -> None:
+    text = await ask(core, "giá vàng hôm nay bao nhiêu", user="citizen-42")
+    assert text == NOT_FOUND
+    async with core.db.execute("SELECT * FROM question_gaps") as cur:
+        rows = [dict(r) for r in await cur.fetchall()]
+    assert len(rows) == 1 and rows[0]["question"] == "giá vàng hôm nay bao nhiêu"
+    assert "citizen-42" not in str(rows)
+
+
+async def test_bad_input_is_answered_politely(core: Core) -> None:
+    assert "dài quá" in await ask(core, "a" * 20_000)
+    assert "chữ" in "\n".join(r.text for r in await core.handle(msg(attachment=Attachment("photo", "f1"))))
+    assert "/help" in await ask(core, "/khonglenhnay")
+    assert await ask(core, "🙂🙂🙂")  # only emoji: still a polite reply, never an exception
+
+
+async def test_group_messages_answer_commands_only(core: Core) -> None:
+    assert await core.handle(msg("xin chào", group=True)) == []
+    assert "nhắn tin trực tiếp" in "\n".join(r.text for r in await core.handle(msg("/start", group=True)))
+
+
+async def test_every_document_renders_with_a_source(core: Core) -> None:
+    for doc in core.index.docs:
+        reply = core.documents.render(doc.id)
+        assert reply is not None, doc.id
+        assert "Nguồn" in reply.text, doc.id
