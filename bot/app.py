@@ -16,7 +16,7 @@ def setup_logging() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
-async def build_core(database: Path | str) -> Core:
+async def build_core(database: Path | str, admins: frozenset[str] = frozenset()) -> Core:
     kb = load()
     db = await connect(database)
-    return Core(kb, db)
+    return Core(kb, db, admins=admins)

@@ -48,9 +48,9 @@ async def content_gaps(database: Path, limit: int, zone: str) -> int:
     return 0
 
 
-async def chat(database: Path, user: str) -> int:
+async def chat(database: Path, user: str, admins: frozenset[str] = frozenset()) -> int:
     try:
-        core = await build_core(database)
+        core = await build_core(database, admins)
     except ContentError as exc:
         print("Không khởi động được: nội dung không hợp lệ.\n" + "\n".join(exc.problems))
         return 1
@@ -64,7 +64,7 @@ def run(settings: Settings) -> int:
     """The configured channels; the console when no token is set."""
     if settings.telegram_bot_token is None:
         log.info("Chưa đặt TELEGRAM_BOT_TOKEN: chạy kênh console.")
-        return asyncio.run(chat(settings.database, "local"))
+        return asyncio.run(chat(settings.database, "local", frozenset(settings.admin_ids)))
     from bot.channels import telegram  # imported only when used: the console needs no Telegram stack
 
     telegram.run(settings)
@@ -90,6 +90,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "content":
         return asyncio.run(content_gaps(database, args.limit, settings.timezone))
     if args.command == "chat":
-        return asyncio.run(chat(database, args.user))
+        return asyncio.run(chat(database, args.user, frozenset(settings.admin_ids)))
     setup_logging()
     return run(settings)

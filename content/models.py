@@ -69,7 +69,7 @@ class Edition(Cited):
     launched: dt.date | None = None
     respondents: int | None = None
     provinces_scored: int | None = None
-    dimensions: int
+    dimensions: int | None = None
     subdimensions: int | None = None
     notes: Text | None = None
 

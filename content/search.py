@@ -32,6 +32,8 @@ class Doc:
     id: str
     title: str
     phrasings: tuple[str, ...]
+    keywords: tuple[str, ...] = ()  # help recall only: a short keyword would match too many questions fully
+    boost: float = 0.0  # a small edge on ties, e.g. for answers built from structured data
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,8 @@ class SearchIndex:
         for doc in self.docs:
             texts = [normalize(t) for t in (doc.title, *doc.phrasings)]
             self._phrasings.append([t for t in dict.fromkeys(texts) if t])
-            counts.append(Counter(term for t in texts for term in _terms(t.split())))
+            bag = texts + [normalize(k) for k in doc.keywords]
+            counts.append(Counter(term for t in bag for term in _terms(t.split())))
         n = len(self.docs)
         lengths = np.array([sum(c.values()) for c in counts], dtype=np.float32)
         avg = float(lengths.mean()) if n else 1.0
@@ -111,11 +114,17 @@ class SearchIndex:
             if scores[i] <= 0:
                 continue
             covered = sum(w for t, w in weights.items() if t in self._doc_terms[i]) / total
-            best = process.extractOne(corrected, self._phrasings[i], scorer=fuzz.token_set_ratio)
+            best = process.extractOne(corrected, self._phrasings[i], scorer=_similarity)
             similarity = best[1] / 100 if best else 0.0
-            hits.append(Hit(self.docs[i], 0.55 * covered + 0.45 * similarity))
+            hits.append(Hit(self.docs[i], 0.55 * covered + 0.45 * similarity + self.docs[i].boost))
         hits.sort(key=lambda h: -h.score)
         return hits[:limit]
+
+
+def _similarity(a: str, b: str, **kwargs: object) -> float:
+    """Word order does not matter (token_set), but extra words do a little (token_sort), so a short
+    phrasing that the query merely contains does not score as an exact match."""
+    return 0.5 * fuzz.token_set_ratio(a, b) + 0.5 * fuzz.token_sort_ratio(a, b)
 
 
 def verdict(hits: list[Hit]) -> Verdict:

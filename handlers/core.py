@@ -75,6 +75,7 @@ class Core:
         db: aiosqlite.Connection,
         clock: Callable[[], dt.datetime] = utc_now,
         index: SearchIndex | None = None,
+        admins: frozenset[str] = frozenset(),
     ) -> None:
         self.kb = kb
         self.db = db
@@ -82,10 +83,13 @@ class Core:
         self.documents = Documents(kb)
         self.scores = Scores(kb)
         self.index = index or SearchIndex(self.documents.docs())
+        self.admins = admins  # "channel:id" of bootstrap administrators, from settings
 
     async def handle(self, msg: Incoming) -> list[Reply]:
         now = msg.at or self.clock()
         person = await people.identify(self.db, msg.channel, msg.user_id, now)
+        if person.role != "admin" and f"{msg.channel}:{msg.user_id}" in self.admins:
+            person = await people.set_role(self.db, person.id, "admin")
         session = await sessions.load(self.db, msg.channel, msg.user_id)
         replies = await self._route(msg, person.role, session.choices, now)
         if replies:

@@ -7,6 +7,7 @@ Document ids: `faq:<id>`, `dim:<n>`, `sub:<code>`, `ck:<id>` (disclosure item), 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from content.loader import KnowledgeBase
 from content.models import CitizenRight, Dimension, DisclosureItem, FaqEntry, Plan, SubDimension
@@ -14,7 +15,8 @@ from content.search import Doc
 from handlers import render
 from handlers.messages import Choice, Reply
 
-PAPI_SOURCE = "Bảng chỉ tiêu cấp tỉnh PAPI 2022 và 2023 (CECODES, VFF-CRT, RTA, UNDP)"
+PAPI_SOURCE = "Bảng chỉ tiêu cấp tỉnh PAPI chính thức 2022 và 2023 (papi.org.vn)"
+DATA_BOOST = 0.02
 LEVELS = {"province": "cấp tỉnh", "district": "cấp huyện/thị xã", "commune": "cấp xã"}
 
 
@@ -51,23 +53,24 @@ class Documents:
         for d in kb.papi.dimensions:
             out.append(Doc(f"dim:{d.number}", f"Chỉ số nội dung {d.number}: {d.name_vi}", (
                 d.name_vi, d.name_en, f"chỉ số nội dung {d.number}", f"nội dung {d.number} gồm những gì",
-                f"chỉ số {d.number} PAPI", *d.keywords)))
+                f"chỉ số {d.number} PAPI"), tuple(d.keywords)))
             for s in d.subdimensions:
                 out.append(Doc(f"sub:{s.code}", f"{s.code} {s.name_vi}", (
                     s.name_vi, s.name_en, f"nội dung thành phần {s.code}", f"{s.name_vi} là gì",
-                    f"làm sao cải thiện {s.name_vi}", *s.keywords)))
+                    f"làm sao cải thiện {s.name_vi}"), tuple(s.keywords)))
         for i in kb.disclosure.items:
             out.append(Doc(f"ck:{i.id}", i.title, (
-                i.title, f"công khai {i.title}", f"niêm yết {i.title} bao lâu", *i.keywords)))
+                i.title, f"công khai {i.title}", f"niêm yết {i.title} bao lâu"), tuple(i.keywords)))
         for r in kb.disclosure.rights:
-            out.append(Doc(f"quyen:{r.id}", r.title, (r.title, *r.keywords)))
+            out.append(Doc(f"quyen:{r.id}", r.title, (r.title, r.summary), tuple(r.keywords)))
         for p in kb.plans:
             place = p.commune or p.district or p.province
             out.append(Doc(f"plan:{p.id}", p.title, (
                 p.title, f"kế hoạch PAPI {place}", f"kế hoạch {p.number or ''} {place}",
-                f"mục tiêu PAPI {place} {p.papi_year}", *p.keywords)))
-        for f in kb.faq:
-            out.append(Doc(f"faq:{f.id}", f.questions[0], (*f.questions, *f.keywords)))
+                f"mục tiêu PAPI {place} {p.papi_year}"), tuple(p.keywords)))
+        # Answers built from structured data win ties against FAQ text on the same subject.
+        out = [replace(d, boost=DATA_BOOST) for d in out]
+        out += [Doc(f"faq:{f.id}", f.questions[0], tuple(f.questions), tuple(f.keywords)) for f in kb.faq]
         return out
 
     # --- rendering -----------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from content.models import Cited, Deadline
 
-CAUTION = "⚠️ Lưu ý (chưa kiểm chứng đầy đủ): "
+CAUTION = "⚠️ Lưu ý: "
 REFORM = "🔄 Thay đổi từ 2025: "
 SOURCE = "📚 Nguồn: "
 

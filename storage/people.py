@@ -40,3 +40,8 @@ async def identify(db: aiosqlite.Connection, channel: str, external_id: str, now
         raise
     assert person_id is not None
     return Person(id=person_id, role="citizen")
+
+
+async def set_role(db: aiosqlite.Connection, person_id: int, role: str) -> Person:
+    await db.execute("UPDATE people SET role = ? WHERE id = ?", (role, person_id))
+    return Person(id=person_id, role=role)

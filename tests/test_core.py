@@ -101,3 +101,11 @@ async def test_every_document_renders_with_a_source(core: Core) -> None:
         reply = core.documents.render(doc.id)
         assert reply is not None, doc.id
         assert "Nguồn" in reply.text, doc.id
+
+
+async def test_bootstrap_admin_gets_the_admin_menu(core: Core) -> None:
+    core.admins = frozenset({"console:boss"})
+    replies = await core.handle(msg("/start", user="boss"))
+    assert any("Kế hoạch" in c.label for c in replies[0].choices)
+    citizen = await core.handle(msg("/start", user="someone"))
+    assert not any("Kế hoạch" in c.label for c in citizen[0].choices)

@@ -112,7 +112,8 @@ def build(settings: Settings, core: Core | None = None) -> Application:
 
     async def post_init(app: Application) -> None:
         if "core" not in app.bot_data:
-            app.bot_data["core"] = app.bot_data["owned_core"] = await build_core(settings.database)
+            core = await build_core(settings.database, frozenset(settings.admin_ids))
+            app.bot_data["core"] = app.bot_data["owned_core"] = core
         menu = [BotCommand(c.name, c.description) for c in commands.COMMANDS]
         await app.bot.set_my_commands(menu)
 
