@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ALL_ROLES = frozenset({"citizen", "official", "leader", "admin"})
+EVERYONE = frozenset({"citizen", "official", "leader", "admin"})
+OFFICIALS = frozenset({"official", "leader"})
+ADMINS = frozenset({"admin"})
 
 
 @dataclass(frozen=True)
 class Command:
     name: str
     description: str
-    roles: frozenset[str] = ALL_ROLES
+    roles: frozenset[str] = EVERYONE
+    private: bool = False  # needs a private chat (personal data or a guided conversation)
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -21,8 +24,17 @@ COMMANDS: tuple[Command, ...] = (
     Command("congkhai", "Những gì xã phải công khai"),
     Command("kehoach", "Kế hoạch nâng cao PAPI và mục tiêu"),
     Command("diem", "Điểm PAPI của các tỉnh"),
+    Command("dangky", "Đăng ký cán bộ bằng mã mời", private=True),
+    Command("nhiemvu", "Nhiệm vụ của đơn vị tôi", OFFICIALS, private=True),
+    Command("baocao", "Báo cáo tiến độ nhiệm vụ", OFFICIALS, private=True),
+    Command("tiendo", "Tình hình báo cáo các xã", ADMINS, private=True),
+    Command("moi", "Cấp mã mời cho cán bộ", ADMINS, private=True),
+    Command("nguoidung", "Danh sách người đã đăng ký", ADMINS, private=True),
+    Command("thuhoi", "Thu hồi quyền của một người", ADMINS, private=True),
+    Command("xuat", "Xuất báo cáo tiến độ ra Excel", ADMINS, private=True),
     Command("huy", "Hủy thao tác đang làm"),
 )
+BY_NAME = {c.name: c for c in COMMANDS}
 
 
 def for_role(role: str) -> list[Command]:

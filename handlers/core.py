@@ -1,7 +1,8 @@
 """The one path every message takes, whatever the channel: Incoming in, Replies out.
 
-The person is found from (channel, sender id); the choices last offered are kept in SQLite so that on
-channels without buttons "2" or a label picks one; structured questions (scores, an index code) are
+The person is found from (channel, sender id); the session (choices last offered, a guided conversation in
+progress) is loaded from SQLite and written back after every message, so a restart loses nothing. A guided
+conversation gets the message first; then commands; then structured questions (scores, an index code) are
 answered from data; everything else goes to search.
 """
 
@@ -9,22 +10,27 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from zoneinfo import ZoneInfo
 
 import aiosqlite
 
 from content.loader import KnowledgeBase
 from content.normalize import normalize
 from content.search import SearchIndex, Verdict, verdict
-from handlers import commands
+from handlers import commands, flow, invite_flow, officials, report_flow
 from handlers.documents import Documents, choice
+from handlers.flow import CHOICE, Answer, Ctx
 from handlers.messages import Choice, Incoming, Reply
 from handlers.scores import Scores
 from storage import gaps, people, sessions
 from storage.db import utc_now
+from storage.sessions import Session
 
 MAX_QUESTION = 1000
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+FLOWS = {f.name: f for f in (report_flow.FLOW, invite_flow.FLOW)}
 _CODE = re.compile(
     r"\b(?:chi so|noi dung|linh vuc|tieu chi|chi tieu)(?: noi dung| thanh phan)?(?: so)? ([1-8](?:[.,][1-5])?)\b"
 )
@@ -36,16 +42,20 @@ WELCOME = (
     "Bạn cứ gõ câu hỏi, có dấu hay không dấu đều được, ví dụ: \"xã phải công khai những gì\", "
     "\"điểm PAPI Kon Tum 2023\", \"chỉ số nội dung 5 gồm những gì\"."
 )
+OFFICIAL_WELCOME = "\n\nBạn là cán bộ đã đăng ký: /nhiemvu xem nhiệm vụ, /baocao báo cáo tiến độ."
+ADMIN_WELCOME = "\n\nBạn là quản trị: /tiendo xem tình hình báo cáo, /moi cấp mã mời, /xuat xuất Excel."
 GROUP_WELCOME = (
     "Xin chào! Tôi là Trợ lý PAPI. Trong nhóm, tôi chỉ trả lời các lệnh như /chiso, /congkhai, /diem. "
     "Để hỏi đáp riêng, bạn hãy nhắn tin trực tiếp cho tôi."
 )
+PRIVATE_ONLY = "Lệnh này chỉ dùng khi nhắn tin riêng với tôi, để giữ kín thông tin của đơn vị."
 NOT_FOUND = (
     "Xin lỗi, tôi chưa tìm thấy câu trả lời cho câu hỏi này. Bạn có thể:\n"
     "• hỏi ngắn hơn, nêu rõ việc cần hỏi (ví dụ: \"niêm yết danh sách hộ nghèo bao lâu\");\n"
     "• xem theo chủ đề bằng /chiso, /congkhai, /kehoach, /diem.\n"
     "Câu hỏi đã được ghi lại (không kèm thông tin của bạn) để bổ sung nội dung."
 )
+STALE = "Lựa chọn này không còn hiệu lực. Gõ /help để xem các lệnh."
 
 
 def _menu(role: str) -> tuple[Choice, ...]:
@@ -54,8 +64,12 @@ def _menu(role: str) -> tuple[Choice, ...]:
         choice("Xã phải công khai gì", "ck:all"),
         Choice("Điểm PAPI các tỉnh", "/diem"),
     ]
+    if role in commands.OFFICIALS:
+        items[:0] = [Choice("Nhiệm vụ của tôi", "/nhiemvu"), Choice("Báo cáo tiến độ", "/baocao")]
+    if role == "admin":
+        items[:0] = [Choice("Tình hình báo cáo", "/tiendo"), Choice("Cấp mã mời", "/moi")]
     if role != "citizen":
-        items.insert(2, choice("Kế hoạch và mục tiêu", "plan:all"))
+        items.append(choice("Kế hoạch và mục tiêu", "plan:all"))
     return tuple(items)
 
 
@@ -76,63 +90,114 @@ class Core:
         clock: Callable[[], dt.datetime] = utc_now,
         index: SearchIndex | None = None,
         admins: frozenset[str] = frozenset(),
+        zone: ZoneInfo = VIETNAM,
     ) -> None:
         self.kb = kb
         self.db = db
         self.clock = clock
+        self.zone = zone
         self.documents = Documents(kb)
         self.scores = Scores(kb)
         self.index = index or SearchIndex(self.documents.docs())
         self.admins = admins  # "channel:id" of bootstrap administrators, from settings
+        self.bot_usernames: dict[str, str] = {}  # per channel, for invitation deep links
 
     async def handle(self, msg: Incoming) -> list[Reply]:
         now = msg.at or self.clock()
         person = await people.identify(self.db, msg.channel, msg.user_id, now)
         if person.role != "admin" and f"{msg.channel}:{msg.user_id}" in self.admins:
             person = await people.set_role(self.db, person.id, "admin")
+        ctx = Ctx(self.kb, self.db, person, now, self.zone, self.bot_usernames.get(msg.channel))
         session = await sessions.load(self.db, msg.channel, msg.user_id)
-        replies = await self._route(msg, person.role, session.choices, now)
+        replies, session = await self._route(msg, ctx, session)
         if replies:
-            offered = [(c.label, c.value) for c in replies[-1].choices]
-            await sessions.save(self.db, msg.channel, msg.user_id, replace(session, choices=offered), now)
+            session = replace(session, choices=[(c.label, c.value) for c in replies[-1].choices])
+        await sessions.save(self.db, msg.channel, msg.user_id, session, now)
         return replies
 
-    async def _route(self, msg: Incoming, role: str, offered: list[tuple[str, str]], now: dt.datetime) -> list[Reply]:
+    async def _route(self, msg: Incoming, ctx: Ctx, session: Session) -> tuple[list[Reply], Session]:
         text = (msg.text or "").strip()
-        value = msg.choice or pick(offered, text) or text
+        value = msg.choice or pick(session.choices, text) or text
+        notes: list[Reply] = []
+        if flow.expired(session, ctx.now) and session.flow in FLOWS:
+            note, session = flow.expire(FLOWS[session.flow], session)
+            notes.append(note)
+        if session.flow in FLOWS and not msg.group:
+            replies, session = await flow.advance(FLOWS[session.flow], ctx, session, Answer(value, msg.attachment))
+            return notes + replies, session
+        if value.startswith(CHOICE):
+            return [*notes, self._stale(value, session)], session
         if value.startswith("doc:"):
             reply = self.documents.render(value[4:])
-            return [reply or Reply("Xin lỗi, mục này không còn. Gõ /help để xem hướng dẫn.")]
+            return [*notes, reply or Reply("Xin lỗi, mục này không còn. Gõ /help để xem hướng dẫn.")], session
         parsed = commands.parse(value)
         if parsed:
-            return self._command(*parsed, role=role, group=msg.group)
+            replies, session = await self._command(*parsed, msg=msg, ctx=ctx, session=session)
+            return notes + replies, session
         if msg.group:
-            return []  # in groups only commands are answered, so the bot does not talk over people
+            return notes, session  # in groups only commands are answered, so the bot does not talk over people
+        return [*notes, await self._free_text(value, msg, ctx)], session
+
+    def _stale(self, value: str, session: Session) -> Reply:
+        """A button from a finished conversation: a double tap on «Xác nhận» must not look like an error."""
+        if value == f"{CHOICE}confirm" and "last_report" in session.draft:
+            return Reply(f"Báo cáo số BC-{session.draft['last_report']:06d} đã được lưu rồi, không cần gửi lại.")
+        return Reply(STALE)
+
+    async def _free_text(self, value: str, msg: Incoming, ctx: Ctx) -> Reply:
         if not value:
             if msg.attachment:
-                return [Reply("Tôi chỉ đọc được tin nhắn chữ. Bạn hãy gõ câu hỏi bằng chữ nhé.")]
-            return [Reply("Bạn hãy gõ câu hỏi, hoặc gõ /help để xem hướng dẫn.", _menu(role))]
+                return Reply("Tôi chỉ đọc được tin nhắn chữ. Bạn hãy gõ câu hỏi bằng chữ nhé.")
+            return Reply("Bạn hãy gõ câu hỏi, hoặc gõ /help để xem hướng dẫn.", _menu(ctx.person.role))
         if len(value) > MAX_QUESTION:
-            return [Reply(f"Câu hỏi dài quá ({len(value)} ký tự). Bạn hãy hỏi ngắn gọn, dưới {MAX_QUESTION} ký tự.")]
-        return [await self._question(value, now)]
+            return Reply(f"Câu hỏi dài quá ({len(value)} ký tự). Bạn hãy hỏi ngắn gọn, dưới {MAX_QUESTION} ký tự.")
+        return await self._question(value, ctx.now)
 
-    def _command(self, name: str, arg: str, role: str, group: bool) -> list[Reply]:
+    async def _command(
+        self, name: str, arg: str, msg: Incoming, ctx: Ctx, session: Session
+    ) -> tuple[list[Reply], Session]:
+        spec = commands.BY_NAME.get(name)
+        if spec is None:
+            return [Reply(f"Tôi chưa hiểu lệnh /{name}. Gõ /help để xem các lệnh.")], session
+        if msg.group and (spec.private or (name == "start" and arg)):
+            return [Reply(PRIVATE_ONLY)], session
+        if name in FLOWS:
+            kept = session.kept_draft if name == "baocao" else None
+            replies, session = await flow.begin(FLOWS[name], ctx, replace(session, kept_draft=None), kept)
+            if kept:
+                replies.insert(0, Reply("Tiếp tục bản nháp báo cáo bạn chưa gửi lần trước."))
+            return replies, session
+        simple: dict[str, Callable[[], Awaitable[Reply]]] = {
+            "dangky": lambda: officials.register(ctx, arg, msg.name),
+            "nhiemvu": lambda: officials.my_tasks(ctx),
+            "tiendo": lambda: officials.progress(ctx),
+            "nguoidung": lambda: officials.members(ctx),
+            "thuhoi": lambda: officials.revoke(ctx, arg),
+            "xuat": lambda: officials.export_file(ctx, arg),
+        }
+        if name in simple:
+            return [await simple[name]()], session
+        if name == "start" and arg:  # a deep link t.me/<bot>?start=<code> arrives as "/start <code>"
+            return [await officials.register(ctx, arg, msg.name)], session
+        return [await self._info(name, arg, ctx.person.role, msg.group)], session
+
+    async def _info(self, name: str, arg: str, role: str, group: bool) -> Reply:
         if name == "start":
-            return [Reply(GROUP_WELCOME)] if group else [Reply(WELCOME, _menu(role))]
+            extra = ADMIN_WELCOME if role == "admin" else OFFICIAL_WELCOME if role in commands.OFFICIALS else ""
+            return Reply(GROUP_WELCOME) if group else Reply(WELCOME + extra, _menu(role))
         if name == "help":
             lines = [f"/{c.name} – {c.description}" for c in commands.for_role(role)]
-            return [Reply("Các lệnh:\n" + "\n".join(lines) + "\n\nHoặc gõ câu hỏi bất kỳ về PAPI và công khai ở xã.")]
+            return Reply("Các lệnh:\n" + "\n".join(lines) + "\n\nHoặc gõ câu hỏi bất kỳ về PAPI và công khai ở xã.")
         if name == "huy":
-            return [Reply("Đã hủy. Bạn có thể hỏi tiếp hoặc gõ /help.")]
+            return Reply("Không có thao tác nào đang làm. Bạn có thể hỏi tiếp hoặc gõ /help.")
         if name == "chiso":
-            return [self._code(arg) or self.documents.dimensions()]
+            return self._code(arg) or self.documents.dimensions()
         if name == "congkhai":
-            return [self.documents.disclosure_list()]
+            return self.documents.disclosure_list()
         if name == "kehoach":
-            return [self.documents.plan_list()]
-        if name == "diem":
-            return [self.scores.answer(arg) if arg else self.scores.ask()]
-        return [Reply(f"Tôi chưa hiểu lệnh /{name}. Gõ /help để xem các lệnh.")]
+            return self.documents.plan_list()
+        assert name == "diem"
+        return self.scores.answer(arg) if arg else self.scores.ask()
 
     def _code(self, text: str) -> Reply | None:
         """'chỉ số nội dung 5', 'nội dung thành phần 2.2', 'd5' -> that dimension or sub-dimension."""

@@ -23,6 +23,7 @@ class Incoming:
     choice: str | None = None  # the value of a button the user pressed
     attachment: Attachment | None = None
     group: bool = False  # sent in a group chat rather than a private one
+    name: str | None = None  # the sender's display name; kept only for officials
     at: dt.datetime | None = None
 
 
@@ -38,3 +39,5 @@ class Reply:
     choices: tuple[Choice, ...] = field(default_factory=tuple)
     image: bytes | None = None
     image_name: str | None = None
+    document: bytes | None = None
+    document_name: str | None = None

@@ -1,4 +1,4 @@
-"""People and their channel identities."""
+"""People, their channel identities, roles and the unit or province they belong to."""
 
 from __future__ import annotations
 
@@ -14,18 +14,38 @@ from storage.db import stamp
 class Person:
     id: int
     role: str
+    unit_id: int | None = None
+    province: str | None = None
+
+    @property
+    def is_official(self) -> bool:
+        return self.role in ("official", "leader") and self.unit_id is not None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+_SELECT = "SELECT p.id, p.role, p.unit_id, p.province FROM people p"
+
+
+def _person(row: aiosqlite.Row) -> Person:
+    return Person(row["id"], row["role"], row["unit_id"], row["province"])
+
+
+async def get(db: aiosqlite.Connection, person_id: int) -> Person | None:
+    async with db.execute(f"{_SELECT} WHERE p.id = ?", (person_id,)) as cur:
+        row = await cur.fetchone()
+    return _person(row) if row else None
 
 
 async def identify(db: aiosqlite.Connection, channel: str, external_id: str, now: dt.datetime) -> Person:
     """The person behind (channel, sender id), created as a citizen on first contact."""
-    sql = (
-        "SELECT p.id, p.role FROM identities i JOIN people p ON p.id = i.person_id"
-        " WHERE i.channel = ? AND i.external_id = ?"
-    )
+    sql = f"{_SELECT} JOIN identities i ON p.id = i.person_id WHERE i.channel = ? AND i.external_id = ?"
     async with db.execute(sql, (channel, external_id)) as cur:
         row = await cur.fetchone()
     if row:
-        return Person(id=row["id"], role=row["role"])
+        return _person(row)
     await db.execute("BEGIN IMMEDIATE")
     try:
         cur = await db.execute("INSERT INTO people (created_at) VALUES (?)", (stamp(now),))
@@ -42,6 +62,41 @@ async def identify(db: aiosqlite.Connection, channel: str, external_id: str, now
     return Person(id=person_id, role="citizen")
 
 
-async def set_role(db: aiosqlite.Connection, person_id: int, role: str) -> Person:
-    await db.execute("UPDATE people SET role = ? WHERE id = ?", (role, person_id))
-    return Person(id=person_id, role=role)
+async def set_role(
+    db: aiosqlite.Connection, person_id: int, role: str, unit_id: int | None = None, province: str | None = None
+) -> Person:
+    await db.execute(
+        "UPDATE people SET role = ?, unit_id = ?, province = ? WHERE id = ?", (role, unit_id, province, person_id)
+    )
+    return Person(person_id, role, unit_id, province)
+
+
+@dataclass(frozen=True)
+class Member:
+    id: int
+    role: str
+    unit: str | None
+    commune: str | None
+    province: str | None
+    channels: str
+
+
+async def members(db: aiosqlite.Connection, province: str | None) -> list[Member]:
+    """Everyone with a role other than citizen, within a province (None: all)."""
+    sql = (
+        "SELECT p.id, p.role, u.name AS unit, c.name AS commune, COALESCE(u.province, p.province) AS province,"
+        " (SELECT GROUP_CONCAT(channel) FROM identities WHERE person_id = p.id) AS channels"
+        " FROM people p LEFT JOIN units u ON u.id = p.unit_id LEFT JOIN communes c ON c.id = u.commune_id"
+        " WHERE p.role != 'citizen'"
+    )
+    async with db.execute(sql + " ORDER BY province, commune, unit, p.id") as cur:
+        rows = await cur.fetchall()
+    return [
+        Member(r["id"], r["role"], r["unit"], r["commune"], r["province"], r["channels"] or "")
+        for r in rows
+        if province is None or r["province"] == province
+    ]
+
+
+async def set_name(db: aiosqlite.Connection, person_id: int, name: str | None) -> None:
+    await db.execute("UPDATE people SET display_name = ? WHERE id = ?", (name[:100] if name else None, person_id))

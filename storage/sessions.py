@@ -18,10 +18,15 @@ class Session:
     flow: str | None = None
     step: str | None = None
     draft: dict[str, Any] = field(default_factory=dict)
+    expires_at: dt.datetime | None = None
+    kept_draft: dict[str, Any] | None = None  # an expired conversation's draft, offered on the next start
 
 
 async def load(db: aiosqlite.Connection, channel: str, external_id: str) -> Session:
-    sql = "SELECT choices, flow, step, draft FROM sessions WHERE channel = ? AND external_id = ?"
+    sql = (
+        "SELECT choices, flow, step, draft, expires_at, kept_draft FROM sessions"
+        " WHERE channel = ? AND external_id = ?"
+    )
     async with db.execute(sql, (channel, external_id)) as cur:
         row = await cur.fetchone()
     if not row:
@@ -31,15 +36,18 @@ async def load(db: aiosqlite.Connection, channel: str, external_id: str) -> Sess
         flow=row["flow"],
         step=row["step"],
         draft=json.loads(row["draft"]),
+        expires_at=dt.datetime.fromisoformat(row["expires_at"]) if row["expires_at"] else None,
+        kept_draft=json.loads(row["kept_draft"]) if row["kept_draft"] else None,
     )
 
 
 async def save(db: aiosqlite.Connection, channel: str, external_id: str, session: Session, now: dt.datetime) -> None:
     await db.execute(
-        "INSERT INTO sessions (channel, external_id, choices, flow, step, draft, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)"
+        "INSERT INTO sessions (channel, external_id, choices, flow, step, draft, updated_at, expires_at, kept_draft)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (channel, external_id) DO UPDATE SET choices = excluded.choices, flow = excluded.flow,"
-        " step = excluded.step, draft = excluded.draft, updated_at = excluded.updated_at",
+        " step = excluded.step, draft = excluded.draft, updated_at = excluded.updated_at,"
+        " expires_at = excluded.expires_at, kept_draft = excluded.kept_draft",
         (
             channel,
             external_id,
@@ -48,5 +56,7 @@ async def save(db: aiosqlite.Connection, channel: str, external_id: str, session
             session.step,
             json.dumps(session.draft, ensure_ascii=False),
             stamp(now),
+            stamp(session.expires_at) if session.expires_at else None,
+            json.dumps(session.kept_draft, ensure_ascii=False) if session.kept_draft is not None else None,
         ),
     )

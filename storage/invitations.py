@@ -1,0 +1,73 @@
+"""One-time invitation codes: shown once, stored as a hash, expiring, usable once, revocable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+import aiosqlite
+
+from storage.db import stamp
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read aloud and typed on phones
+LENGTH = 10
+
+
+@dataclass(frozen=True)
+class Invitation:
+    id: int
+    role: str
+    unit_id: int | None
+    province: str | None
+
+
+def normalize_code(code: str) -> str:
+    return "".join(c for c in code.upper() if c.isalnum())
+
+
+def digest(code: str) -> str:
+    return hashlib.sha256(normalize_code(code).encode()).hexdigest()
+
+
+async def create(
+    db: aiosqlite.Connection,
+    role: str,
+    unit_id: int | None,
+    province: str | None,
+    created_by: int | None,
+    now: dt.datetime,
+    valid_for: dt.timedelta,
+) -> str:
+    code = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    await db.execute(
+        "INSERT INTO invitations (code_hash, role, unit_id, province, created_by, created_at, expires_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (digest(code), role, unit_id, province, created_by, stamp(now), stamp(now + valid_for)),
+    )
+    return code
+
+
+async def redeem(db: aiosqlite.Connection, code: str, person_id: int, now: dt.datetime) -> Invitation | str:
+    """The invitation, marked used in the same statement that checks it; or why it cannot be used."""
+    async with db.execute(
+        "SELECT id, role, unit_id, province, expires_at, used_at, revoked_at FROM invitations WHERE code_hash = ?",
+        (digest(code),),
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return "unknown"
+    if row["revoked_at"]:
+        return "revoked"
+    if row["used_at"]:
+        return "used"
+    if dt.datetime.fromisoformat(row["expires_at"]) <= now:
+        return "expired"
+    cur = await db.execute(
+        "UPDATE invitations SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL",
+        (stamp(now), person_id, row["id"]),
+    )
+    if cur.rowcount != 1:  # another redemption won the race
+        return "used"
+    return Invitation(row["id"], row["role"], row["unit_id"], row["province"])

@@ -1,0 +1,152 @@
+"""Progress reports: each write in one transaction; a new report supersedes the current one, history stays."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import aiosqlite
+
+from storage.db import stamp
+
+STATUSES = {
+    "chua": "Chưa thực hiện",
+    "dang": "Đang thực hiện",
+    "xong": "Đã hoàn thành",
+    "vuong": "Gặp vướng mắc",
+}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    kind: str  # photo, document, link
+    file_id: str | None = None
+    url: str | None = None
+    name: str | None = None
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class NewReport:
+    plan_id: str
+    task_id: str
+    unit_id: int
+    period: str
+    status: str
+    percent: int
+    done_text: str
+    difficulties: str | None
+    reporter_id: int
+    idempotency_key: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    id: int
+    plan_id: str
+    task_id: str
+    unit_id: int
+    period: str
+    status: str
+    percent: int
+    done_text: str
+    difficulties: str | None
+    reporter_id: int
+    submitted_at: dt.datetime
+    evidence_count: int = 0
+    supersedes: int | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+_COLUMNS = (
+    "r.id, r.plan_id, r.task_id, r.unit_id, r.period, r.status, r.percent, r.done_text, r.difficulties,"
+    " r.reporter_id, r.submitted_at, r.supersedes,"
+    " (SELECT COUNT(*) FROM evidence e WHERE e.report_id = r.id) AS evidence_count"
+)
+
+
+def _report(row: aiosqlite.Row) -> Report:
+    return Report(
+        id=row["id"], plan_id=row["plan_id"], task_id=row["task_id"], unit_id=row["unit_id"], period=row["period"],
+        status=row["status"], percent=row["percent"], done_text=row["done_text"], difficulties=row["difficulties"],
+        reporter_id=row["reporter_id"], submitted_at=dt.datetime.fromisoformat(row["submitted_at"]),
+        evidence_count=row["evidence_count"], supersedes=row["supersedes"],
+    )
+
+
+async def by_key(db: aiosqlite.Connection, key: str) -> Report | None:
+    async with db.execute(f"SELECT {_COLUMNS} FROM reports r WHERE r.idempotency_key = ?", (key,)) as cur:
+        row = await cur.fetchone()
+    return _report(row) if row else None
+
+
+async def submit(db: aiosqlite.Connection, new: NewReport, now: dt.datetime) -> tuple[Report, bool]:
+    """Store the report in one transaction; (report, False) when this key was already stored."""
+    existing = await by_key(db, new.idempotency_key)
+    if existing:
+        return existing, False
+    await db.execute("BEGIN IMMEDIATE")
+    try:
+        async with db.execute(
+            "SELECT id FROM reports WHERE plan_id = ? AND task_id = ? AND unit_id = ? AND period = ?"
+            " AND superseded_at IS NULL",
+            (new.plan_id, new.task_id, new.unit_id, new.period),
+        ) as cur:
+            previous = await cur.fetchone()
+        if previous:
+            await db.execute("UPDATE reports SET superseded_at = ? WHERE id = ?", (stamp(now), previous["id"]))
+        cur = await db.execute(
+            "INSERT INTO reports (plan_id, task_id, unit_id, period, status, percent, done_text, difficulties,"
+            " reporter_id, submitted_at, supersedes, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                new.plan_id, new.task_id, new.unit_id, new.period, new.status, new.percent, new.done_text,
+                new.difficulties, new.reporter_id, stamp(now), previous["id"] if previous else None,
+                new.idempotency_key,
+            ),
+        )
+        report_id = cur.lastrowid
+        await db.executemany(
+            "INSERT INTO evidence (report_id, kind, file_id, url, name, size) VALUES (?, ?, ?, ?, ?, ?)",
+            [(report_id, e.kind, e.file_id, e.url, e.name, e.size) for e in new.evidence],
+        )
+        await db.execute("COMMIT")
+    except BaseException:
+        await db.execute("ROLLBACK")
+        raise
+    stored = await by_key(db, new.idempotency_key)
+    assert stored is not None
+    return stored, True
+
+
+async def current(
+    db: aiosqlite.Connection, unit_ids: Iterable[int], period: str | None = None
+) -> dict[tuple[str, str, int, str], Report]:
+    """The current (not superseded) report per (plan, task, unit, period) for these units."""
+    ids = list(unit_ids)
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    sql = f"SELECT {_COLUMNS} FROM reports r WHERE r.superseded_at IS NULL AND r.unit_id IN ({marks})"
+    args: list[object] = list(ids)
+    if period:
+        sql += " AND r.period = ?"
+        args.append(period)
+    async with db.execute(sql, args) as cur:
+        rows = await cur.fetchall()
+    return {(r["plan_id"], r["task_id"], r["unit_id"], r["period"]): _report(r) for r in rows}
+
+
+async def history(db: aiosqlite.Connection, plan_id: str, task_id: str, unit_id: int, period: str) -> list[Report]:
+    async with db.execute(
+        f"SELECT {_COLUMNS} FROM reports r WHERE plan_id = ? AND task_id = ? AND unit_id = ? AND period = ?"
+        " ORDER BY r.id",
+        (plan_id, task_id, unit_id, period),
+    ) as cur:
+        return [_report(r) for r in await cur.fetchall()]
+
+
+async def periods(db: aiosqlite.Connection) -> list[str]:
+    async with db.execute("SELECT DISTINCT period FROM reports ORDER BY period") as cur:
+        return [r[0] for r in await cur.fetchall()]
