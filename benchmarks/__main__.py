@@ -1,5 +1,6 @@
 """`make bench`: prints figures; nothing here is a pass/fail test."""
 
-from benchmarks import search_bench
+from benchmarks import reports_bench, search_bench
 
 search_bench.main()
+reports_bench.main()

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from content.loader import KnowledgeBase
+from handlers import render
 from handlers.assignments import tasks_for
 from storage import org, reports
 from storage.reports import STATUSES
@@ -48,18 +49,21 @@ async def rows(
     """Every assigned (task, unit) for the period asked, or for every period reported plus the current one."""
     units = [u for u in await org.units(db, province) if u.commune is not None]
     current = await reports.current(db, [u.id for u in units])
+    reported: dict[tuple[str, str, int], set[str]] = {}
+    for plan_id, task_id, unit_id, key in current:
+        reported.setdefault((plan_id, task_id, unit_id), set()).add(key)
     names = await _names(db)
     out: list[Row] = []
     for unit in units:
         for a in tasks_for(kb, unit):
             now_period = a.period(today)
-            keys = {p for (pl, t, u, p) in current if (pl, t, u) == (a.plan.id, a.task.id, unit.id)}
+            keys = reported.get((a.plan.id, a.task.id, unit.id), set())
             wanted = [period] if period else sorted(keys | {now_period.key})
             for key in wanted:
                 report = current.get((a.plan.id, a.task.id, unit.id, key))
                 due = f"{now_period.due:%d/%m/%Y}" if key == now_period.key else ""
                 base = (key, unit.province, unit.district or "", unit.commune, unit.name,
-                        a.plan.number or a.plan.title, a.task.id, a.task.title,
+                        render.plan_label(a.plan), a.task.id, a.task.title,
                         ", ".join(str(d) for d in a.task.dimensions), due)
                 if report is None:
                     out.append(Row((*base, NOT_REPORTED, None, "", "", 0, "", "")))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from handlers import export
+from handlers import export, render
 from handlers.assignments import tasks_for
 from handlers.flow import Ctx
 from handlers.messages import Choice, Reply
@@ -68,7 +68,7 @@ async def my_tasks(ctx: Ctx) -> Reply:
         blocks.append(
             f"{n}. {a.task.title}\n   Hạn kỳ {period.label}: {period.due:%d/%m/%Y} – {status}\n"
             f"   Chỉ số nội dung: {', '.join(map(str, a.task.dimensions))}; chủ trì: {units}\n"
-            f"   Theo: {a.plan.number or a.plan.title} ({a.plan.issuer})"
+            f"   Theo: {render.plan_label(a.plan)}"
         )
     return Reply(f"Nhiệm vụ của {unit.label} (hạn gần nhất trước):\n\n" + "\n\n".join(blocks),
                  (Choice("Báo cáo tiến độ", "/baocao"),))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from content.models import Cited, Deadline
+from content.models import Cited, Deadline, Plan
 
 CAUTION = "⚠️ Lưu ý: "
 REFORM = "🔄 Thay đổi từ 2025: "
@@ -36,6 +36,12 @@ def page(title: str, body: str, entry: Cited | None = None, extra_sources: Itera
     if entry is not None:
         blocks.append(footer(entry, extra_sources))
     return "\n\n".join(b for b in blocks if b)
+
+
+def plan_label(plan: Plan) -> str:
+    """Plan titles run to three lines; people know a plan by its number and issuer."""
+    number = f"Kế hoạch {plan.number}" if plan.number else "Kế hoạch (chưa ghi số)"
+    return f"{number} của {plan.issuer}"
 
 
 def deadline(rule: Deadline) -> str:

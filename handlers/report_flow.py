@@ -6,6 +6,7 @@ import re
 from pathlib import PurePosixPath
 
 from content.normalize import normalize
+from handlers import render
 from handlers.assignments import Assignment, find, tasks_for
 from handlers.flow import CHOICE, Answer, Ctx, Draft, Flow, Invalid, Step
 from handlers.messages import Choice, Reply
@@ -160,7 +161,7 @@ def summary(ctx: Ctx, draft: Draft) -> str:
     found = find(ctx.kb, draft["task"])
     assert found is not None
     lines = [
-        f"Nhiệm vụ: {found.task.title} ({found.plan.number or found.plan.title})",
+        f"Nhiệm vụ: {found.task.title} ({render.plan_label(found.plan)})",
         f"Kỳ báo cáo: {draft['period_label']}",
         f"Tình trạng: {STATUSES[draft['status']]} – {draft['percent']}%",
         f"Đã làm: {draft['done']}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import aiosqlite
 from rapidfuzz import fuzz
@@ -41,6 +42,7 @@ def unit_key(name: str) -> str:
     return " ".join(w for w in normalize(name).split() if w not in _FILLER)
 
 
+@lru_cache(maxsize=65536)
 def same_unit(a: str, b: str) -> bool:
     """'UBND cấp xã' ~ 'Ủy ban nhân dân các xã, phường' ~ 'ubnd xa'; but 'Văn phòng HĐND-UBND xã' is another unit."""
     ka, kb = unit_key(a), unit_key(b)

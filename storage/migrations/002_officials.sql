@@ -68,6 +68,7 @@ CREATE TABLE evidence (
     size INTEGER,
     local_path TEXT
 );
+CREATE INDEX evidence_by_report ON evidence (report_id);
 
 -- A report draft outlives an expired conversation, so the next /baocao can pick it up.
 ALTER TABLE sessions ADD COLUMN kept_draft TEXT;

@@ -1,0 +1,129 @@
+"""Operator commands: `invite`, `export`, `backup`, `people`. Each opens the database, does one thing, closes."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sqlite3
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from tqdm import tqdm
+
+from bot.settings import Settings
+from content.loader import load
+from handlers import directory, export, invite_flow, officials
+from storage import org, people
+from storage.db import connect, utc_now
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("invite", help="tạo mã mời một lần cho cán bộ hoặc quản trị")
+    p.add_argument("--commune", help="tên xã, gõ thế nào cũng được: \"Đắk Plô\", \"dak plo\"")
+    p.add_argument("--unit", help="đơn vị: \"Văn phòng HĐND-UBND xã\", \"UBND xã\", ...")
+    p.add_argument("--role", choices=["official", "leader", "admin"], default="official")
+    p.add_argument("--province", help="tỉnh (bắt buộc với --role admin hoặc khi tạo xã mới)")
+    p.add_argument("--create", action="store_true", help="tạo xã hoặc đơn vị mới nếu chưa có")
+    p.add_argument("--days", type=int, default=invite_flow.VALID_DAYS, help="số ngày hiệu lực (mặc định 7)")
+    p.add_argument("--bot-username", help="tên bot Telegram, để in đường link mời")
+    p.add_argument("--db", type=Path)
+    p = sub.add_parser("export", help="xuất tiến độ báo cáo ra xlsx hoặc csv")
+    p.add_argument("--period", help="kỳ báo cáo, ví dụ 2024-Q2 hoặc 2024 (mặc định: mọi kỳ)")
+    p.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
+    p.add_argument("--province", help="chỉ một tỉnh")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--db", type=Path)
+    p = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu nhất quán, kể cả khi bot đang chạy")
+    p.add_argument("file", type=Path)
+    p.add_argument("--db", type=Path)
+    p = sub.add_parser("people", help="xem hoặc thu hồi quyền người đã đăng ký")
+    p.add_argument("action", choices=["list", "revoke"])
+    p.add_argument("id", nargs="?", type=int)
+    p.add_argument("--db", type=Path)
+
+
+def dispatch(args: argparse.Namespace, settings: Settings) -> int | None:
+    database = args.db or settings.database
+    if args.command == "invite":
+        return asyncio.run(invite(args, database, settings))
+    if args.command == "export":
+        return asyncio.run(export_cmd(args, database, settings.zone))
+    if args.command == "backup":
+        return backup(database, args.file)
+    if args.command == "people":
+        return asyncio.run(people_cmd(args, database))
+    return None
+
+
+async def invite(args: argparse.Namespace, database: Path, settings: Settings) -> int:
+    kb = load()
+    db = await connect(database)
+    try:
+        now = utc_now()
+        code, where = await invite_flow.from_command_line(
+            db, kb, args.commune, args.unit, args.role, args.province, args.create, args.days, now
+        )
+    except directory.NotFound as missing:
+        print(f"Lỗi: {missing}", file=sys.stderr)
+        return 2
+    finally:
+        await db.close()
+    print(invite_flow.announce(code, where, args.role, now, settings.zone, args.bot_username, args.days))
+    return 0
+
+
+async def export_cmd(args: argparse.Namespace, database: Path, zone: ZoneInfo) -> int:
+    kb = load()
+    db = await connect(database)
+    try:
+        province = args.province
+        units = [u for u in await org.units(db, province) if u.commune]
+        with tqdm(total=len(units), desc="Xuất", unit=" đơn vị", file=sys.stderr, disable=None) as bar:
+            rows = await export.rows(db, kb, province, args.period, utc_now().astimezone(zone).date(), zone,
+                                     progress=bar.update)
+    finally:
+        await db.close()
+    data = export.xlsx(rows) if args.format == "xlsx" else export.csv_bytes(rows)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(data)
+    print(f"Đã xuất {len(rows)} dòng vào {args.out}")
+    return 0
+
+
+def backup(database: Path, target: Path) -> int:
+    """SQLite's online backup copies a consistent snapshot page by page while the bot keeps writing."""
+    if not database.exists():
+        print(f"Lỗi: không có cơ sở dữ liệu {database}", file=sys.stderr)
+        return 2
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(database)
+    dest = sqlite3.connect(target)
+    try:
+        with dest:
+            source.backup(dest)
+    finally:
+        dest.close()
+        source.close()
+    print(f"Đã sao lưu {database} vào {target}")
+    return 0
+
+
+async def people_cmd(args: argparse.Namespace, database: Path) -> int:
+    db = await connect(database)
+    try:
+        if args.action == "list":
+            for m in await people.members(db, None):
+                where = " – ".join(x for x in (m.unit, m.commune, m.province) if x)
+                print(f"#{m.id}\t{officials.ROLE_NAMES.get(m.role, m.role)}\t{where}\t{m.channels}")
+            return 0
+        target = await people.get(db, args.id) if args.id else None
+        if target is None:
+            print("Lỗi: cần số người dùng có trong danh sách (python -m bot people list)", file=sys.stderr)
+            return 2
+        await people.set_role(db, target.id, "citizen")
+        print(f"Đã thu hồi quyền của người dùng #{target.id}")
+        return 0
+    finally:
+        await db.close()
+
