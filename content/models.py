@@ -175,6 +175,17 @@ class ReportingRule(Strict):
     title: Text
     to: Text
     deadline: Deadline
+    communes: bool = True  # communes report under this rule (False: only departments or districts do)
+
+
+class ReminderPolicy(Strict):
+    """When the bot reminds units that have not reported (README: "Reminders")."""
+
+    before_days: list[int] = Field(default=[7, 3, 1, 0])
+    at: dt.time = dt.time(8, 0)
+    overdue_every_days: int = Field(default=7, ge=1)
+    overdue_notices: int = Field(default=4, ge=0)  # the first on the next working day, then weekly
+    copy_leader: bool = True
 
 
 class Task(Strict):
@@ -207,6 +218,7 @@ class Plan(Cited):
     scores_quoted: list[QuotedScore] = []
     targets: list[Target] = []
     reports: list[ReportingRule] = []
+    reminders: ReminderPolicy = ReminderPolicy()
     tasks: list[Task] = Field(min_length=1)
 
 

@@ -56,6 +56,7 @@ NOT_FOUND = (
     "Câu hỏi đã được ghi lại (không kèm thông tin của bạn) để bổ sung nội dung."
 )
 STALE = "Lựa chọn này không còn hiệu lực. Gõ /help để xem các lệnh."
+GREETINGS = {"xin chao", "chao", "chao ban", "chao bot", "hello", "hi", "alo", "a lo", "chao ad", "chao admin"}
 
 
 def _menu(role: str) -> tuple[Choice, ...]:
@@ -151,6 +152,8 @@ class Core:
             return Reply("Bạn hãy gõ câu hỏi, hoặc gõ /help để xem hướng dẫn.", _menu(ctx.person.role))
         if len(value) > MAX_QUESTION:
             return Reply(f"Câu hỏi dài quá ({len(value)} ký tự). Bạn hãy hỏi ngắn gọn, dưới {MAX_QUESTION} ký tự.")
+        if normalize(value) in GREETINGS:
+            return await self._info("start", "", ctx.person.role, group=False)
         return await self._question(value, ctx.now)
 
     async def _command(
@@ -197,7 +200,7 @@ class Core:
         if name == "kehoach":
             return self.documents.plan_list()
         assert name == "diem"
-        return self.scores.answer(arg) if arg else self.scores.ask()
+        return await self.scores.respond(arg) if arg else self.scores.ask()
 
     def _code(self, text: str) -> Reply | None:
         """'chỉ số nội dung 5', 'nội dung thành phần 2.2', 'd5' -> that dimension or sub-dimension."""
@@ -210,7 +213,7 @@ class Core:
 
     async def _question(self, text: str, now: dt.datetime) -> Reply:
         if self.scores.wants(text):
-            return self.scores.answer(text)
+            return await self.scores.respond(text)
         coded = self._code(text)
         if coded:
             return coded

@@ -46,7 +46,9 @@ class Documents:
                 "PAPI chấm những nội dung gì", "28 nội dung thành phần")),
             Doc("ck:all", "Xã phải công khai những gì", (
                 "xã phải công khai những gì", "danh sách nội dung phải công khai", "những thông tin xã phải niêm yết",
-                "các nội dung công khai ở xã", "chính quyền xã phải công khai gì cho dân biết")),
+                "các nội dung công khai ở xã", "chính quyền xã phải công khai gì cho dân biết",
+                "luật bắt UBND xã công khai các nội dung nào", "danh sách việc xã bắt buộc phải công khai",
+                "những thông tin nào dân có quyền được biết ở xã")),
             Doc("plan:all", "Các kế hoạch nâng cao PAPI", (
                 "các kế hoạch cải thiện PAPI", "danh sách kế hoạch PAPI", "kế hoạch nâng cao chỉ số PAPI")),
         ]
@@ -71,7 +73,12 @@ class Documents:
         # Answers built from structured data win ties against FAQ text on the same subject.
         out = [replace(d, boost=DATA_BOOST) for d in out]
         out += [Doc(f"faq:{f.id}", f.questions[0], tuple(f.questions), tuple(f.keywords)) for f in kb.faq]
-        return out
+        return [replace(d, body=self._body(d.id)) for d in out]
+
+    def _body(self, doc_id: str) -> str:
+        """The answer as a person reads it, without the source line: the search matches its words too."""
+        reply = self.render(doc_id)
+        return (reply.text if reply else "").split(render.SOURCE)[0]
 
     # --- rendering -----------------------------------------------------------------------------
 
