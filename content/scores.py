@@ -1,21 +1,30 @@
 """PAPI scores per province and year, read from the bundled copies of the CSV files in shared/data.
 
-Ranks and quartile groups are computed here from the totals of the provinces scored that year: PAPI
-publishes groups, not ranks, so every answer built on them says it is computed.
+Ranks, quartile groups and medians are computed here from the provinces scored that year: PAPI publishes
+groups, not ranks, so every answer built on them says it is computed. `assess` checks a plan's target
+against the PAPI results of the target's year.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
+
+from content.models import Target
+from content.normalize import normalize
 
 YEAR_FILE = "papi_province_year_2011_2024.csv"
 SUB_FILE = "papi_subdimensions_2022_2023.csv"
 SOURCE_YEAR = "Dữ liệu PAPI cấp tỉnh 2011–2024 (bản sao tệp chỉ số cấp tỉnh chính thức, papi.org.vn)"
 SOURCE_SUB = "Bảng chỉ tiêu cấp tỉnh PAPI chính thức 2022 và 2023 (CECODES, VFF-CRT, RTA, UNDP)"
 GROUPS = ("Cao", "Trung bình cao", "Trung bình thấp", "Thấp")
+# Plans say "ít nhất 03 chỉ số nội dung thuộc nhóm Cao"; the Target model has no field for a count of
+# dimensions, so it is read from the target's own words.
+_COUNT = re.compile(r"\bit nhat 0?([1-8]) chi so\b")
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,9 @@ class ProvinceYear:
     total: float | None
     total_6dim: float | None
     subs: dict[str, float] = field(default_factory=dict)
+
+    def value(self, dimension: int | None) -> float | None:
+        return self.total if dimension is None else self.dims.get(dimension)
 
 
 def _num(text: str) -> float | None:
@@ -53,34 +65,148 @@ class ScoreTable:
         rows = [r for (_, y), r in self.rows.items() if y == year and r.total is not None]
         return sorted(rows, key=lambda r: -(r.total or 0.0))
 
-    def rank(self, province: str, year: int) -> tuple[int, int] | None:
-        ranked = self.scored(year)
-        for i, row in enumerate(ranked, start=1):
-            if row.province == province:
-                return i, len(ranked)
-        return None
+    def years_of(self, province: str) -> list[int]:
+        """Years in which the province has at least one dimension score."""
+        return [y for y in self.years if (row := self.get(province, y)) is not None and row.dims]
+
+    def values(self, year: int, dimension: int | None = None) -> list[float]:
+        """Every province's total (or one dimension) that year, leaving out provinces without it."""
+        found = (r.value(dimension) for (_, y), r in self.rows.items() if y == year)
+        return [v for v in found if v is not None]
+
+    def rank(self, province: str, year: int, dimension: int | None = None) -> tuple[int, int] | None:
+        """(position, provinces with a score): 1 + how many scored higher, so ties share a place."""
+        row = self.get(province, year)
+        mine = row.value(dimension) if row else None
+        if mine is None:
+            return None
+        values = self.values(year, dimension)
+        return 1 + sum(v > mine for v in values), len(values)
 
     def median(self, year: int, dimension: int | None = None) -> float | None:
-        values = [
-            r.total if dimension is None else r.dims.get(dimension)
-            for (_, y), r in self.rows.items()
-            if y == year
-        ]
-        present = [v for v in values if v is not None]
-        return statistics.median(present) if present else None
+        values = self.values(year, dimension)
+        return statistics.median(values) if values else None
 
-    def group(self, province: str, year: int) -> str | None:
-        """Quartile group by the published rule (≥ P75 Cao, P50–P75, P25–P50, < P25); computed."""
-        row = self.get(province, year)
-        ranked = self.scored(year)
-        if row is None or row.total is None or len(ranked) < 4:
+    def median_6dim(self, year: int) -> float | None:
+        """Median of D1+…+D6, the one total that compares across 2011–2024."""
+        values = [r.total_6dim for (_, y), r in self.rows.items() if y == year and r.total_6dim is not None]
+        return statistics.median(values) if values else None
+
+    def sub_median(self, year: int, code: str) -> float | None:
+        values = [r.subs[code] for (_, y), r in self.rows.items() if y == year and code in r.subs]
+        return statistics.median(values) if values else None
+
+    def thresholds(self, year: int, dimension: int | None = None) -> tuple[float, float, float] | None:
+        """P25, P50, P75 of the year's scores ("inclusive": the percentiles of the scores themselves)."""
+        values = self.values(year, dimension)
+        if len(values) < 4:
             return None
-        q1, q2, q3 = statistics.quantiles([r.total or 0.0 for r in ranked], n=4, method="inclusive")
-        if row.total >= q3:
+        q1, q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
+        return q1, q2, q3
+
+    def group(self, province: str, year: int, dimension: int | None = None) -> str | None:
+        """Quartile group by the published rule (≥ P75 Cao, P50–P75, P25–P50, < P25); computed.
+
+        PAPI groups the total and each dimension separately, so a dimension is grouped among the
+        provinces that have that dimension in that year.
+        """
+        row = self.get(province, year)
+        mine = row.value(dimension) if row else None
+        cuts = self.thresholds(year, dimension)
+        if mine is None or cuts is None:
+            return None
+        q1, q2, q3 = cuts
+        if mine >= q3:
             return GROUPS[0]
-        if row.total >= q2:
+        if mine >= q2:
             return GROUPS[1]
-        return GROUPS[2] if row.total >= q1 else GROUPS[3]
+        return GROUPS[2] if mine >= q1 else GROUPS[3]
+
+
+def group_threshold(table: ScoreTable, year: int, dimension: int | None, group: str) -> float | None:
+    """The lowest score still in `group` (or better) that year; None for the lowest group or no data."""
+    cuts = table.thresholds(year, dimension)
+    if cuts is None or group not in GROUPS[:3]:
+        return None
+    return cuts[2 - GROUPS.index(group)]
+
+
+def parse_group(text: str) -> str | None:
+    """'Trung bình cao trở lên' -> 'Trung bình cao'. Every group target is read as "this group or better"."""
+    base = normalize(text).removesuffix(" tro len").removesuffix(" hoac cao hon")
+    return next((g for g in GROUPS if normalize(g) == base), None)
+
+
+def at_least(group: str, wanted: str) -> bool:
+    return GROUPS.index(group) <= GROUPS.index(wanted)
+
+
+# --- Plan targets against results ---------------------------------------------------------------
+
+
+CheckKind = Literal["value", "increase", "group", "count", "change"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One criterion of a target. `met` is None when there is no result to judge it by, or when the
+    target states no figure (kind "change": the change from the year before, shown for reference)."""
+
+    kind: CheckKind
+    wanted: float | str | None
+    actual: float | str | None
+    met: bool | None
+    detail: tuple[str, ...] = ()  # for "count": the dimensions found in the group
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    target: Target
+    checks: tuple[Check, ...]
+
+    @property
+    def met(self) -> bool | None:
+        """True when every criterion is met, False when any is missed; None when none can be judged."""
+        judged = [c.met for c in self.checks if c.met is not None]
+        if not judged:
+            return None
+        return all(judged)
+
+
+def assess(table: ScoreTable, province: str, target: Target) -> TargetResult:
+    """Each criterion of the target against PAPI results for the target's year."""
+    year, dim = target.year, target.dimension
+    row, prev = table.get(province, year), table.get(province, year - 1)
+    actual = row.value(dim) if row else None
+    before = prev.value(dim) if prev else None
+    checks: list[Check] = []
+    count = _COUNT.search(normalize(target.text))
+    wanted_group = parse_group(target.group) if target.group else None
+    if count and dim is None and wanted_group:
+        checks.append(_count_check(table, province, year, int(count.group(1)), wanted_group))
+        return TargetResult(target, tuple(checks))
+    if target.value is not None:
+        checks.append(Check("value", target.value, actual, None if actual is None else actual >= target.value))
+    if target.min_increase is not None:
+        rise = None if actual is None or before is None else actual - before
+        met = None if rise is None else rise >= target.min_increase
+        checks.append(Check("increase", target.min_increase, rise, met))
+    if target.group:
+        got = table.group(province, year, dim)
+        met = None if got is None or wanted_group is None else at_least(got, wanted_group)
+        checks.append(Check("group", wanted_group or target.group, got, met))
+    if not checks:
+        rise = None if actual is None or before is None else actual - before
+        checks.append(Check("change", None, rise, None))
+    return TargetResult(target, tuple(checks))
+
+
+def _count_check(table: ScoreTable, province: str, year: int, wanted: int, group: str) -> Check:
+    row = table.get(province, year)
+    if row is None or not row.dims:
+        return Check("count", wanted, None, None)
+    found = tuple(str(d) for d in sorted(row.dims) if (g := table.group(province, year, d)) and at_least(g, group))
+    return Check("count", wanted, len(found), len(found) >= wanted, found)
 
 
 def load_scores(folder: Path) -> ScoreTable:
