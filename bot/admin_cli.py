@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import sqlite3
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ from tqdm import tqdm
 
 from bot.settings import Settings
 from content.loader import load
-from handlers import directory, export, invite_flow, officials
+from handlers import broadcasts, directory, export, invite_flow, officials, reminders
 from storage import org, people
 from storage.db import connect, utc_now
 
@@ -24,6 +25,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--unit", help="đơn vị: \"Văn phòng HĐND-UBND xã\", \"UBND xã\", ...")
     p.add_argument("--role", choices=["official", "leader", "admin"], default="official")
     p.add_argument("--province", help="tỉnh (bắt buộc với --role admin hoặc khi tạo xã mới)")
+    p.add_argument("--district", help="huyện, thị xã cũ của xã mới (khi kế hoạch cấp huyện giao việc cho xã)")
     p.add_argument("--create", action="store_true", help="tạo xã hoặc đơn vị mới nếu chưa có")
     p.add_argument("--days", type=int, default=invite_flow.VALID_DAYS, help="số ngày hiệu lực (mặc định 7)")
     p.add_argument("--bot-username", help="tên bot Telegram, để in đường link mời")
@@ -37,6 +39,24 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu nhất quán, kể cả khi bot đang chạy")
     p.add_argument("file", type=Path)
     p.add_argument("--db", type=Path)
+    p = sub.add_parser("reminders", help="xem trước nhắc việc sẽ gửi vào một thời điểm")
+    p.add_argument("action", choices=["preview"])
+    p.add_argument("--at", required=True, help="giờ Việt Nam, ví dụ \"2024-06-01 08:00\"")
+    p.add_argument("--days", type=float, default=1, help="xem trong bao nhiêu ngày kể từ --at (mặc định 1)")
+    p.add_argument("--db", type=Path)
+    p = sub.add_parser("broadcast", help="gửi thông báo (bot đang chạy sẽ gửi đi)")
+    p.add_argument("--to", required=True, help="all | province:TỈNH | district:HUYỆN | commune:XÃ | role:official|"
+                   "leader|admin|citizen | not-reported")
+    p.add_argument("--text", required=True)
+    p.add_argument("--at", help="giờ Việt Nam, ví dụ \"2024-06-01 08:00\" (mặc định: ngay)")
+    p.add_argument("--province", help="giới hạn trong một tỉnh")
+    p.add_argument("--db", type=Path)
+    p = sub.add_parser("event", help="ghi ngày của một sự kiện mà hạn báo cáo tính từ đó")
+    p.add_argument("action", choices=["set"])
+    p.add_argument("name", choices=["papi_published"])
+    p.add_argument("date", type=dt.date.fromisoformat, help="YYYY-MM-DD")
+    p.add_argument("--year", type=int, required=True, help="năm khảo sát PAPI, ví dụ 2024")
+    p.add_argument("--db", type=Path)
     p = sub.add_parser("people", help="xem hoặc thu hồi quyền người đã đăng ký")
     p.add_argument("action", choices=["list", "revoke"])
     p.add_argument("id", nargs="?", type=int)
@@ -44,7 +64,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int | None:
-    database = args.db or settings.database
+    database = getattr(args, "db", None) or settings.database
     if args.command == "invite":
         return asyncio.run(invite(args, database, settings))
     if args.command == "export":
@@ -53,7 +73,71 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int | None:
         return backup(database, args.file)
     if args.command == "people":
         return asyncio.run(people_cmd(args, database))
+    if args.command == "reminders":
+        return asyncio.run(preview(args, database, settings.zone))
+    if args.command == "broadcast":
+        return asyncio.run(broadcast(args, database, settings.zone))
+    if args.command == "event":
+        return asyncio.run(event(args, database))
     return None
+
+
+def local_time(text: str, zone: ZoneInfo) -> dt.datetime:
+    return dt.datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=zone)
+
+
+async def preview(args: argparse.Namespace, database: Path, zone: ZoneInfo) -> int:
+    """Exactly what the sweep would queue for that window, read from the same planner."""
+    at = local_time(args.at, zone)
+    db = await connect(database)
+    try:
+        items = await reminders.plan(db, load(), at, zone, until=at + dt.timedelta(days=args.days), since=at)
+        who = {m.id: m for m in await people.members(db, None)}
+    finally:
+        await db.close()
+    if not items:
+        print(f"Không có nhắc việc nào từ {at:%H:%M %d/%m/%Y} đến {at + dt.timedelta(days=args.days):%H:%M %d/%m/%Y}.")
+        return 0
+    for item in sorted(items, key=lambda i: (i.not_before, i.key)):
+        m = who.get(item.person_id)
+        person = f"#{item.person_id} {officials.ROLE_NAMES.get(m.role, m.role)} {m.unit} – {m.commune}" if m else ""
+        print(f"{item.not_before.astimezone(zone):%d/%m/%Y %H:%M}\t{item.kind}\t{person}\t{item.text.splitlines()[0]}")
+    print(f"Tổng: {len(items)} tin")
+    return 0
+
+
+async def broadcast(args: argparse.Namespace, database: Path, zone: ZoneInfo) -> int:
+    try:
+        audience = broadcasts.Audience.parse(args.to)
+        when = local_time(args.at, zone) if args.at else utc_now()
+    except ValueError as bad:
+        print(f"Lỗi: {bad}", file=sys.stderr)
+        return 2
+    kb = load()
+    db = await connect(database)
+    try:
+        now = utc_now()
+        ids = await broadcasts.recipients(db, kb, audience, args.province, now.astimezone(zone).date())
+        number = await broadcasts.create(db, None, args.text, audience, ids, reminders.hold(when.astimezone(zone)),
+                                         now)
+    finally:
+        await db.close()
+    print(f"Thông báo số {number}: {len(ids)} người nhận ({audience.describe()}); bot đang chạy sẽ gửi đi.")
+    return 0
+
+
+async def event(args: argparse.Namespace, database: Path) -> int:
+    db = await connect(database)
+    try:
+        await db.execute(
+            "INSERT INTO event_dates (name, year, date) VALUES (?, ?, ?)"
+            " ON CONFLICT (name, year) DO UPDATE SET date = excluded.date",
+            (args.name, args.year, args.date.isoformat()),
+        )
+    finally:
+        await db.close()
+    print(f"Đã ghi: {args.name} năm {args.year} = {args.date:%d/%m/%Y}")
+    return 0
 
 
 async def invite(args: argparse.Namespace, database: Path, settings: Settings) -> int:
@@ -62,7 +146,7 @@ async def invite(args: argparse.Namespace, database: Path, settings: Settings) -
     try:
         now = utc_now()
         code, where = await invite_flow.from_command_line(
-            db, kb, args.commune, args.unit, args.role, args.province, args.create, args.days, now
+            db, kb, args.commune, args.unit, args.role, args.province, args.create, args.days, now, args.district
         )
     except directory.NotFound as missing:
         print(f"Lỗi: {missing}", file=sys.stderr)

@@ -95,3 +95,39 @@ def current(plan: Plan, task: Task, today: dt.date) -> Period:
     year = plan_year(plan)
     return Period(str(year), plan.issued or dt.date(year, 1, 1), dt.date(year, 12, 31),
                   _single_due(plan, task, events_of(plan)))
+
+
+def _months(start: dt.date, end: dt.date) -> list[dt.date]:
+    out, y, m = [], start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        out.append(dt.date(y, m, 1))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def due_in(plan: Plan, rule: Deadline, start: dt.date, end: dt.date, events: dict[str, dt.date]) -> list[Period]:
+    """The periods of a reporting rule whose due date falls in [start, end], from the plan's issue on."""
+    if rule.kind == "recurring":
+        found = {recurring(rule, day) for day in _months(start, end + dt.timedelta(days=190))}
+        # "6 tháng (trước ngày 03/6)" names one half-year report a year: do not invent the other one
+        periods = sorted((p for p in found if rule.every != "half_year" or p.due.month == rule.month),
+                         key=lambda p: p.due)
+    elif rule.kind == "fixed" and rule.date:
+        year = plan_year(plan)
+        periods = [Period(str(year), dt.date(year, 1, 1), dt.date(year, 12, 31), rule.date)]
+    elif rule.kind == "relative" and rule.event in events and rule.days is not None:
+        due = events[rule.event] + dt.timedelta(days=rule.days)  # type: ignore[index]
+        year = plan_year(plan)
+        periods = [Period(str(year), dt.date(year, 1, 1), dt.date(year, 12, 31), due)]
+    else:
+        return []
+    first = plan.issued or dt.date(plan_year(plan), 1, 1)
+    last = rule.until or dt.date.max
+    return [p for p in periods if start <= p.due <= end and first <= p.due <= last]
+
+
+def report_key(plan: Plan, due: dt.date) -> str:
+    """The period key that progress reports carry for a deadline: the finest recurring period containing it
+    (so the half-year report due 3/6 is satisfied by the second-quarter reports), or the plan's year."""
+    rule = reporting_rule(plan)
+    return recurring(rule, due).key if rule else str(plan_year(plan))

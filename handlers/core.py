@@ -19,7 +19,7 @@ import aiosqlite
 from content.loader import KnowledgeBase
 from content.normalize import normalize
 from content.search import SearchIndex, Verdict, verdict
-from handlers import commands, flow, invite_flow, officials, report_flow
+from handlers import broadcast_flow, commands, flow, invite_flow, officials, reminders, report_flow
 from handlers.documents import Documents, choice
 from handlers.flow import CHOICE, Answer, Ctx
 from handlers.messages import Choice, Incoming, Reply
@@ -30,7 +30,7 @@ from storage.sessions import Session
 
 MAX_QUESTION = 1000
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-FLOWS = {f.name: f for f in (report_flow.FLOW, invite_flow.FLOW)}
+FLOWS = {f.name: f for f in (report_flow.FLOW, invite_flow.FLOW, broadcast_flow.FLOW)}
 _CODE = re.compile(
     r"\b(?:chi so|noi dung|linh vuc|tieu chi|chi tieu)(?: noi dung| thanh phan)?(?: so)? ([1-8](?:[.,][1-5])?)\b"
 )
@@ -43,7 +43,10 @@ WELCOME = (
     "\"điểm PAPI Kon Tum 2023\", \"chỉ số nội dung 5 gồm những gì\"."
 )
 OFFICIAL_WELCOME = "\n\nBạn là cán bộ đã đăng ký: /nhiemvu xem nhiệm vụ, /baocao báo cáo tiến độ."
-ADMIN_WELCOME = "\n\nBạn là quản trị: /tiendo xem tình hình báo cáo, /moi cấp mã mời, /xuat xuất Excel."
+ADMIN_WELCOME = (
+    "\n\nBạn là quản trị: /tiendo xem tình hình báo cáo, /moi cấp mã mời, /thongbao gửi thông báo, "
+    "/xuat xuất Excel."
+)
 GROUP_WELCOME = (
     "Xin chào! Tôi là Trợ lý PAPI. Trong nhóm, tôi chỉ trả lời các lệnh như /chiso, /congkhai, /diem. "
     "Để hỏi đáp riêng, bạn hãy nhắn tin trực tiếp cho tôi."
@@ -68,7 +71,8 @@ def _menu(role: str) -> tuple[Choice, ...]:
     if role in commands.OFFICIALS:
         items[:0] = [Choice("Nhiệm vụ của tôi", "/nhiemvu"), Choice("Báo cáo tiến độ", "/baocao")]
     if role == "admin":
-        items[:0] = [Choice("Tình hình báo cáo", "/tiendo"), Choice("Cấp mã mời", "/moi")]
+        items[:0] = [Choice("Tình hình báo cáo", "/tiendo"), Choice("Gửi thông báo", "/thongbao"),
+                     Choice("Cấp mã mời", "/moi")]
     if role != "citizen":
         items.append(choice("Kế hoạch và mục tiêu", "plan:all"))
     return tuple(items)
@@ -118,7 +122,9 @@ class Core:
 
     async def _route(self, msg: Incoming, ctx: Ctx, session: Session) -> tuple[list[Reply], Session]:
         text = (msg.text or "").strip()
-        value = msg.choice or pick(session.choices, text) or text
+        # a button whose value did not fit Telegram's 64 bytes carries its number among the stored choices
+        button = (pick(session.choices, msg.choice) or msg.choice) if msg.choice else None
+        value = button or pick(session.choices, text) or text
         notes: list[Reply] = []
         if flow.expired(session, ctx.now) and session.flow in FLOWS:
             note, session = flow.expire(FLOWS[session.flow], session)
@@ -177,6 +183,7 @@ class Core:
             "nguoidung": lambda: officials.members(ctx),
             "thuhoi": lambda: officials.revoke(ctx, arg),
             "xuat": lambda: officials.export_file(ctx, arg),
+            "nhacnho": lambda: reminders.mine(ctx, arg),
         }
         if name in simple:
             return [await simple[name]()], session

@@ -26,7 +26,8 @@ class Place:
 
 
 async def commune(
-    db: aiosqlite.Connection, kb: KnowledgeBase, name: str, province: str | None, create: bool
+    db: aiosqlite.Connection, kb: KnowledgeBase, name: str, province: str | None, create: bool,
+    district: str | None = None,
 ) -> Place:
     key = org.place_key(name)
     province_name = Scores(kb).province(province) if province else None
@@ -38,7 +39,7 @@ async def commune(
     for _, found_name, found_province in await org.find_commune(db, name, province_name):
         return Place(found_province, None, found_name)
     if create and province_name:
-        return Place(province_name, None, name.strip())
+        return Place(province_name, district.strip() if district else None, name.strip())
     hint = "; thêm --province TỈNH --create để tạo xã mới" if not create else "; cần nêu --province"
     raise NotFound(f"Không tìm thấy xã «{name}»{hint}.")
 

@@ -81,6 +81,24 @@ async def _empty() -> Draft:
     return {}
 
 
+MAX_TEXT = 2000
+
+
+def text_answer(answer: Answer, what: str, attachment_note: str = "", limit: int = MAX_TEXT) -> str:
+    """A typed answer: not empty, not a button, not a photo, not only emoji, not longer than `limit`."""
+    if answer.attachment is not None and not answer.value.strip():
+        raise Invalid(f"Ở bước này cần gõ chữ: {what}. {attachment_note}".strip())
+    text = answer.value.strip()
+    if not text or text.startswith(CHOICE):
+        raise Invalid(f"Hãy gõ {what}.")
+    if len(text) > limit:
+        size, most = f"{len(text):,}".replace(",", "."), f"{limit:,}".replace(",", ".")
+        raise Invalid(f"Nội dung dài {size} ký tự, vượt quá {most} ký tự. Hãy viết gọn lại.")
+    if not any(ch.isalnum() for ch in text):
+        raise Invalid(f"Hãy mô tả bằng chữ: {what}.")
+    return text
+
+
 def hint(step_reply: Reply, message: str) -> Reply:
     return Reply(f"{message}\n\n{step_reply.text}", step_reply.choices)
 

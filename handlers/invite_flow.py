@@ -129,7 +129,7 @@ FLOW = Flow(
 
 async def from_command_line(
     db: aiosqlite.Connection, kb: KnowledgeBase, commune: str | None, unit_name: str | None, role: str,
-    province: str | None, create: bool, days: int, now: dt.datetime,
+    province: str | None, create: bool, days: int, now: dt.datetime, district: str | None = None,
 ) -> tuple[str, str]:
     """(code, where) for `python -m bot invite`; raises directory.NotFound with what is known."""
     if role == "admin":
@@ -141,6 +141,6 @@ async def from_command_line(
         return await issue(db, None, role, name, None, now, days), f"quản trị tỉnh {name}"
     if not commune or not unit_name:
         raise directory.NotFound("Cần --commune và --unit (hoặc --role admin --province).")
-    place = await directory.commune(db, kb, commune, province, create)
+    place = await directory.commune(db, kb, commune, province, create, district)
     unit = await directory.unit(db, kb, place, unit_name, create)
     return await issue(db, unit, role, place.province, None, now, days), unit.label

@@ -8,12 +8,11 @@ from pathlib import PurePosixPath
 from content.normalize import normalize
 from handlers import render
 from handlers.assignments import Assignment, find, tasks_for
-from handlers.flow import CHOICE, Answer, Ctx, Draft, Flow, Invalid, Step
+from handlers.flow import CHOICE, Answer, Ctx, Draft, Flow, Invalid, Step, text_answer
 from handlers.messages import Choice, Reply
 from storage import org, reports
 from storage.reports import STATUSES, Evidence, NewReport
 
-MAX_TEXT = 2000
 MAX_FILE = 20 * 1024 * 1024  # Telegram bots can download files up to 20 MB
 DOCUMENT_TYPES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".jpg", ".jpeg", ".png"}
 SKIP_WORDS = {"bo qua", "khong", "khong co", "xong", "tiep tuc", "tiep", "skip"}
@@ -35,20 +34,6 @@ async def my_tasks(ctx: Ctx) -> list[Assignment]:
         return []
     today = ctx.now.astimezone(ctx.zone).date()
     return sorted(tasks_for(ctx.kb, unit), key=lambda a: (a.period(today).due, a.key))
-
-
-def _text(answer: Answer, what: str, limit: int = MAX_TEXT) -> str:
-    if answer.attachment is not None and not answer.value.strip():
-        raise Invalid(f"Ở bước này cần gõ chữ: {what}. Ảnh hoặc tệp minh chứng gửi ở bước sau.")
-    text = answer.value.strip()
-    if not text or text.startswith(CHOICE):
-        raise Invalid(f"Hãy gõ {what}.")
-    if len(text) > limit:
-        size = f"{len(text):,}".replace(",", ".")
-        raise Invalid(f"Nội dung dài {size} ký tự, vượt quá {limit:,} ký tự. Hãy viết gọn lại.".replace(",", "."))
-    if not any(ch.isalnum() for ch in text):
-        raise Invalid(f"Hãy mô tả bằng chữ: {what}.")
-    return text
 
 
 # --- steps -------------------------------------------------------------------------------------------
@@ -110,7 +95,7 @@ async def ask_done(ctx: Ctx, draft: Draft) -> Reply:
 
 
 async def take_done(ctx: Ctx, answer: Answer, draft: Draft) -> Draft:
-    return {**draft, "done": _text(answer, "những việc đã làm")}
+    return {**draft, "done": text_answer(answer, "những việc đã làm", "Ảnh hoặc tệp minh chứng gửi ở bước sau.")}
 
 
 async def ask_evidence(ctx: Ctx, draft: Draft) -> Reply:
@@ -154,7 +139,7 @@ async def ask_difficulties(ctx: Ctx, draft: Draft) -> Reply:
 async def take_difficulties(ctx: Ctx, answer: Answer, draft: Draft) -> Draft:
     if answer.value == f"{CHOICE}none" or normalize(answer.value) in SKIP_WORDS:
         return {**draft, "difficulties": None}
-    return {**draft, "difficulties": _text(answer, "khó khăn, đề xuất")}
+    return {**draft, "difficulties": text_answer(answer, "khó khăn, đề xuất")}
 
 
 def summary(ctx: Ctx, draft: Draft) -> str:

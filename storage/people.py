@@ -100,3 +100,48 @@ async def members(db: aiosqlite.Connection, province: str | None) -> list[Member
 
 async def set_name(db: aiosqlite.Connection, person_id: int, name: str | None) -> None:
     await db.execute("UPDATE people SET display_name = ? WHERE id = ?", (name[:100] if name else None, person_id))
+
+
+@dataclass(frozen=True)
+class Official:
+    id: int
+    role: str
+    unit_id: int
+    muted: bool
+
+
+async def officials(db: aiosqlite.Connection) -> list[Official]:
+    """Everyone bound to a unit who may be reminded, muted or not (the planner decides)."""
+    sql = (
+        "SELECT id, role, unit_id, reminders_muted FROM people"
+        " WHERE role IN ('official', 'leader') AND unit_id IS NOT NULL ORDER BY id"
+    )
+    async with db.execute(sql) as cur:
+        return [Official(r["id"], r["role"], r["unit_id"], bool(r["reminders_muted"])) for r in await cur.fetchall()]
+
+
+async def mute(db: aiosqlite.Connection, person_id: int, muted: bool) -> None:
+    await db.execute("UPDATE people SET reminders_muted = ? WHERE id = ?", (int(muted), person_id))
+
+
+async def is_muted(db: aiosqlite.Connection, person_id: int) -> bool:
+    async with db.execute("SELECT reminders_muted FROM people WHERE id = ?", (person_id,)) as cur:
+        row = await cur.fetchone()
+    return bool(row and row[0])
+
+
+async def address(db: aiosqlite.Connection, person_id: int) -> tuple[str, str] | None:
+    """Where to reach a person: their chosen channel if still active, else their most recent active identity."""
+    sql = (
+        "SELECT i.channel, i.external_id FROM identities i JOIN people p ON p.id = i.person_id"
+        " WHERE i.person_id = ? AND i.active = 1"
+        " ORDER BY (i.channel = p.preferred_channel) DESC, i.created_at DESC LIMIT 1"
+    )
+    async with db.execute(sql, (person_id,)) as cur:
+        row = await cur.fetchone()
+    return (row[0], row[1]) if row else None
+
+
+async def deactivate(db: aiosqlite.Connection, channel: str, external_id: str) -> None:
+    """The person blocked the bot on this channel: skip it from now on."""
+    await db.execute("UPDATE identities SET active = 0 WHERE channel = ? AND external_id = ?", (channel, external_id))

@@ -55,7 +55,7 @@ async def test_invitation_names_are_matched_as_typed(core: Core) -> None:
                                                    None, False, 7, NOW)
     assert where == f"{VAN_PHONG} – Đắk Plô"
     with pytest.raises(Exception, match="Các đơn vị đã biết"):
-        await invite_flow.from_command_line(core.db, core.kb, "Đắk Plô", "phòng không có", "official", None, False, 7, NOW)
+        await invite(core, "Đắk Plô", "phòng không có")
 
 
 async def test_code_works_once_and_expires(core: Core) -> None:

@@ -1,0 +1,121 @@
+"""The sweep: plan reminders into the outbox, then send what is due through each channel's sender.
+
+Senders raise `Blocked` (the person blocked the bot: marked inactive, skipped thereafter) or `RetryLater`
+(rate limit or network trouble: tried again later); anything else is retried with backoff. A row is claimed
+before the network call, so a crash repeats at most the messages in flight, and loses none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from content.loader import KnowledgeBase
+from handlers import broadcasts, reminders
+from storage import outbox, people
+from storage.outbox import Row
+
+log = logging.getLogger(__name__)
+Sender = Callable[[str, str], Awaitable[None]]  # (external id, text)
+
+
+class Blocked(Exception):
+    """The person has blocked the bot (Telegram Forbidden, Zalo equivalent)."""
+
+
+class RetryLater(Exception):
+    def __init__(self, seconds: float, counts: bool = True) -> None:
+        super().__init__(f"thử lại sau {seconds:.0f} giây")
+        self.seconds = seconds
+        self.counts = counts  # a RetryAfter is the platform's pacing, not a failure of this message
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(seconds=min(30 * 2**attempts, 3600))
+
+
+def quiet(now: dt.datetime, zone: ZoneInfo) -> bool:
+    local = now.astimezone(zone).time()
+    return local >= reminders.QUIET_FROM or local < reminders.QUIET_UNTIL
+
+
+@dataclass
+class Sweeper:
+    db: aiosqlite.Connection
+    kb: KnowledgeBase
+    zone: ZoneInfo
+    senders: dict[str, Sender]
+    clock: Callable[[], dt.datetime]
+    batch: int = 500
+    concurrency: int = 32
+    plan_every: dt.timedelta = dt.timedelta(minutes=15)
+    _planned_at: dt.datetime | None = field(default=None, init=False)
+
+    async def start(self) -> None:
+        recovered = await outbox.recover(self.db)
+        if recovered:
+            log.warning("Gửi lại %d tin đang gửi dở khi bot dừng", recovered)
+
+    async def sweep(self) -> Counter[str]:
+        now = self.clock()
+        if self._planned_at is None or now - self._planned_at >= self.plan_every:
+            queued = await outbox.enqueue(self.db, await reminders.plan(self.db, self.kb, now, self.zone), now)
+            self._planned_at = now
+            if queued:
+                log.info("Đã lên lịch %d tin nhắc việc", queued)
+        stats = await self.deliver(now)
+        await broadcasts.report_finished(self.db, now, self.zone)
+        return stats
+
+    async def deliver(self, now: dt.datetime) -> Counter[str]:
+        stats: Counter[str] = Counter()
+        if quiet(now, self.zone):
+            return stats  # held until 07:00
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(row: Row) -> None:
+            async with gate:
+                stats[await self._send(row, now)] += 1
+
+        while rows := await outbox.due(self.db, now, self.batch):
+            await asyncio.gather(*(one(r) for r in rows))
+            if len(rows) < self.batch or stats["retry"] >= len(rows):
+                break
+        return stats
+
+    async def _send(self, row: Row, now: dt.datetime) -> str:
+        reason = await reminders.still_relevant(self.db, self.kb, row, now, self.zone)
+        if reason:
+            log.info("Bỏ qua tin %s: %s", row.item.key, reason)
+            await outbox.finish(self.db, row.id, "skipped", now, reason)
+            return "skipped"
+        address = await people.address(self.db, row.item.person_id)
+        if address is None or address[0] not in self.senders:
+            await outbox.finish(self.db, row.id, "failed", now, "không có kênh liên lạc đang hoạt động")
+            return "failed"
+        if not await outbox.claim(self.db, row.id):
+            return "taken"
+        channel, external_id = address
+        try:
+            await self.senders[channel](external_id, row.item.text)
+        except Blocked:
+            await people.deactivate(self.db, channel, external_id)
+            await outbox.finish(self.db, row.id, "blocked", now, "người nhận đã chặn bot")
+            return "blocked"
+        except RetryLater as later:
+            at = now + dt.timedelta(seconds=later.seconds)
+            status = await outbox.retry(self.db, row, at, str(later), later.counts)
+            return "retry" if status == "pending" else status
+        except Exception as exc:  # a channel fault must not stop the sweep; the row is retried with backoff
+            log.warning("Gửi tin %s lỗi: %s", row.item.key, exc)
+            status = await outbox.retry(self.db, row, now + backoff(row.attempts), repr(exc))
+            return "retry" if status == "pending" else status
+        await outbox.finish(self.db, row.id, "sent", self.clock())
+        return "sent"

@@ -1,0 +1,39 @@
+"""APScheduler drives one periodic sweep; the work itself lives in the outbox, so nothing is lost on restart.
+
+APScheduler 3 skips a job that starts more than a second late unless told otherwise (misfire_grace_time
+defaults to 1 s): the sweep is allowed to run however late it is, runs once when several runs were missed
+(coalesce) and never overlaps itself (max_instances=1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.delivery import Sweeper
+
+log = logging.getLogger(__name__)
+
+
+async def start(sweeper: Sweeper, every_seconds: int) -> AsyncIOScheduler:
+    """Must be called on the running event loop; the first sweep runs at once (catch-up after a restart)."""
+    await sweeper.start()
+    scheduler = AsyncIOScheduler(timezone=sweeper.zone)
+    scheduler.add_job(
+        _run, "interval", args=(sweeper,), seconds=every_seconds, id="sweep", replace_existing=True,
+        misfire_grace_time=None, coalesce=True, max_instances=1, next_run_time=dt.datetime.now(sweeper.zone),
+    )
+    scheduler.start()
+    return scheduler
+
+
+async def _run(sweeper: Sweeper) -> None:
+    try:
+        stats = await sweeper.sweep()
+    except Exception:  # a failed sweep must not unschedule the next one
+        log.exception("Lượt quét nhắc việc lỗi")
+        return
+    if stats:
+        log.info("Quét outbox: %s", dict(stats))

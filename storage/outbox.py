@@ -1,0 +1,117 @@
+"""The persistent outbox: every message the bot sends on its own, with a status per recipient."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import aiosqlite
+
+from storage.db import stamp
+
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str  # idempotency key: the same key is never queued, nor sent, twice
+    kind: str  # reminder, overdue, overdue_copy, broadcast, notice
+    person_id: int
+    text: str
+    not_before: dt.datetime
+    plan_id: str | None = None
+    unit_id: int | None = None
+    period: str | None = None
+    due: dt.date | None = None
+    broadcast_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    item: Item
+    attempts: int
+
+
+async def enqueue(db: aiosqlite.Connection, items: Iterable[Item], now: dt.datetime) -> int:
+    """Queue what is not queued yet; returns how many rows are new. Planning the same thing again is harmless."""
+    before = db.total_changes
+    await db.executemany(
+        "INSERT INTO outbox (key, kind, person_id, text, not_before, plan_id, unit_id, period, due, broadcast_id,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+        [
+            (i.key, i.kind, i.person_id, i.text, stamp(i.not_before), i.plan_id, i.unit_id, i.period,
+             i.due.isoformat() if i.due else None, i.broadcast_id, stamp(now))
+            for i in items
+        ],
+    )
+    return db.total_changes - before
+
+
+def _row(r: aiosqlite.Row) -> Row:
+    item = Item(
+        key=r["key"], kind=r["kind"], person_id=r["person_id"], text=r["text"],
+        not_before=dt.datetime.fromisoformat(r["not_before"]), plan_id=r["plan_id"], unit_id=r["unit_id"],
+        period=r["period"], due=dt.date.fromisoformat(r["due"]) if r["due"] else None, broadcast_id=r["broadcast_id"],
+    )
+    return Row(r["id"], item, r["attempts"])
+
+
+async def due(db: aiosqlite.Connection, now: dt.datetime, limit: int) -> list[Row]:
+    """Pending rows whose time has come, oldest first (served by the partial index on status, not_before)."""
+    sql = (
+        "SELECT * FROM outbox WHERE status = 'pending' AND not_before <= ? AND (next_try IS NULL OR next_try <= ?)"
+        " ORDER BY not_before, id LIMIT ?"
+    )
+    async with db.execute(sql, (stamp(now), stamp(now), limit)) as cur:
+        return [_row(r) for r in await cur.fetchall()]
+
+
+async def claim(db: aiosqlite.Connection, row_id: int) -> bool:
+    """Mark the row in flight before the network call; False if someone else took it."""
+    cur = await db.execute("UPDATE outbox SET status = 'sending' WHERE id = ? AND status = 'pending'", (row_id,))
+    return cur.rowcount == 1
+
+
+async def finish(
+    db: aiosqlite.Connection, row_id: int, status: str, now: dt.datetime, error: str | None = None
+) -> None:
+    await db.execute(
+        "UPDATE outbox SET status = ?, sent_at = ?, last_error = ? WHERE id = ?",
+        (status, stamp(now) if status == "sent" else None, error, row_id),
+    )
+
+
+async def retry(db: aiosqlite.Connection, row: Row, at: dt.datetime, error: str, count: bool = True) -> str:
+    """Back to pending with a later try, or failed after MAX_ATTEMPTS; a RetryAfter does not count."""
+    attempts = row.attempts + (1 if count else 0)
+    status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
+    await db.execute(
+        "UPDATE outbox SET status = ?, attempts = ?, next_try = ?, last_error = ? WHERE id = ?",
+        (status, attempts, stamp(at), error[:500], row.id),
+    )
+    return status
+
+
+async def recover(db: aiosqlite.Connection) -> int:
+    """At start-up: rows left 'sending' by a crash may or may not have gone out; send them again (at most the
+    message in flight per worker is repeated, none is lost)."""
+    cur = await db.execute("UPDATE outbox SET status = 'pending' WHERE status = 'sending'")
+    return cur.rowcount
+
+
+async def counts(db: aiosqlite.Connection, broadcast_id: int) -> dict[str, int]:
+    async with db.execute(
+        "SELECT status, COUNT(*) FROM outbox WHERE broadcast_id = ? GROUP BY status", (broadcast_id,)
+    ) as cur:
+        return {r[0]: r[1] for r in await cur.fetchall()}
+
+
+async def upcoming(db: aiosqlite.Connection, person_id: int, now: dt.datetime, limit: int = 10) -> list[Row]:
+    async with db.execute(
+        "SELECT * FROM outbox WHERE person_id = ? AND status = 'pending' AND not_before > ? ORDER BY not_before"
+        " LIMIT ?",
+        (person_id, stamp(now), limit),
+    ) as cur:
+        return [_row(r) for r in await cur.fetchall()]
