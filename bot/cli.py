@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot import admin_cli
 from bot.app import build_core, setup_logging
 from bot.channels import console
 from bot.settings import Settings
@@ -61,14 +62,13 @@ async def chat(database: Path, user: str, admins: frozenset[str] = frozenset()) 
 
 
 def run(settings: Settings) -> int:
-    """The configured channels; the console when no token is set."""
-    if settings.telegram_bot_token is None:
-        log.info("Chưa đặt TELEGRAM_BOT_TOKEN: chạy kênh console.")
+    """The configured channels (Telegram and/or Zalo); the console when no token is set."""
+    if settings.telegram_bot_token is None and settings.zalo_bot_token is None:
+        log.info("Chưa đặt TELEGRAM_BOT_TOKEN hay ZALO_BOT_TOKEN: chạy kênh console.")
         return asyncio.run(chat(settings.database, "local", frozenset(settings.admin_ids)))
-    from bot.channels import telegram  # imported only when used: the console needs no Telegram stack
+    from bot import runner  # imported only when used: the console needs no Telegram, Zalo or web stack
 
-    telegram.run(settings)
-    return 0
+    return runner.run(settings)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     p_content.add_argument("action", choices=["check", "gaps"])
     p_content.add_argument("--db", type=Path)
     p_content.add_argument("--limit", type=int, default=50)
+    admin_cli.add_parsers(sub)
     args = parser.parse_args(argv)
     if args.command == "content" and args.action == "check":
         return content_check()
@@ -91,5 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(content_gaps(database, args.limit, settings.timezone))
     if args.command == "chat":
         return asyncio.run(chat(database, args.user, frozenset(settings.admin_ids)))
+    handled = admin_cli.dispatch(args, settings)
+    if handled is not None:
+        return handled
     setup_logging()
     return run(settings)

@@ -11,7 +11,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # env_ignore_empty: a blank line such as "ZALO_BOT_TOKEN=" copied from .env.example means "not set"
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
@@ -19,9 +20,18 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
+    zalo_bot_token: SecretStr | None = None
+    # The current Zalo Bot API host; the older https://bot-api.zapps.me/bot is documented as an alternative.
+    zalo_base_url: str = "https://bot-api.zaloplatforms.com/bot"
+    zalo_webhook_url: str | None = None
+    zalo_webhook_secret: SecretStr | None = None
+    # Public base URL of the web server; Zalo sends images by URL only, so without it Zalo gets text only.
+    public_url: str | None = None
     database: Path = Path("data/papi.sqlite3")
     timezone: str = "Asia/Ho_Chi_Minh"
     admin_ids: Annotated[list[str], NoDecode] = []
+    sweep_seconds: int = Field(default=60, ge=1)  # how often due reminders and broadcasts are sent
+    telegram_max_rate: float = Field(default=30, gt=0)  # messages per second, Telegram's broadcast limit
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -45,6 +55,16 @@ class Settings(BaseSettings):
             raw = value.get_secret_value()
             if not (1 <= len(raw) <= 256) or not all(c.isascii() and (c.isalnum() or c in "_-") for c in raw):
                 raise ValueError("WEBHOOK_SECRET: 1–256 ký tự A-Z, a-z, 0-9, _ hoặc -")
+        return value
+
+    @field_validator("zalo_webhook_secret")
+    @classmethod
+    def _zalo_secret_chars(cls, value: SecretStr | None) -> SecretStr | None:
+        # Zalo requires 8–256 characters; the charset is kept to what is safe in an HTTP header.
+        if value is not None:
+            raw = value.get_secret_value()
+            if not (8 <= len(raw) <= 256) or not all(c.isascii() and (c.isalnum() or c in "_-") for c in raw):
+                raise ValueError("ZALO_WEBHOOK_SECRET: 8–256 ký tự A-Z, a-z, 0-9, _ hoặc -")
         return value
 
     @property

@@ -11,20 +11,23 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from bot.channels.plain import choice_lines
 from handlers.core import Core
 from handlers.messages import Incoming, Reply
 
 CHANNEL = "console"
 
 
-def render(reply: Reply, image_dir: Path) -> str:
+def render(reply: Reply, out_dir: Path) -> str:
     lines = [reply.text]
-    if reply.image is not None:
-        image_dir.mkdir(parents=True, exist_ok=True)
-        path = image_dir / (reply.image_name or "hinh.png")
-        path.write_bytes(reply.image)
-        lines.append(f"(Hình ảnh đã lưu: {path})")
-    lines += [f"  [{n}] {c.label}" for n, c in enumerate(reply.choices, start=1)]
+    for data, name, what in ((reply.image, reply.image_name or "hinh.png", "Hình ảnh"),
+                             (reply.document, reply.document_name or "tep.xlsx", "Tệp")):
+        if data is not None:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            path = out_dir / name
+            path.write_bytes(data)
+            lines.append(f"({what} đã lưu: {path})")
+    lines += choice_lines(reply.choices)
     return "\n".join(lines)
 
 
@@ -35,7 +38,7 @@ async def _read_line(stream: TextIO, prompt: str) -> str | None:
     return line if line else None
 
 
-async def run(core: Core, user: str, stdin: TextIO = sys.stdin, image_dir: Path = Path("data/images")) -> int:
+async def run(core: Core, user: str, stdin: TextIO = sys.stdin, out_dir: Path = Path("data/files")) -> int:
     interactive = stdin.isatty()
     if interactive:
         print("Trợ lý PAPI (kênh console). Gõ câu hỏi, /help để xem lệnh, Ctrl+D để thoát.\n")
@@ -44,6 +47,6 @@ async def run(core: Core, user: str, stdin: TextIO = sys.stdin, image_dir: Path 
         if not text.strip():
             continue
         for reply in await core.handle(Incoming(channel=CHANNEL, user_id=user, text=text)):
-            print(render(reply, image_dir))
+            print(render(reply, out_dir))
             print()
     return 0

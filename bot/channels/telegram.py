@@ -6,14 +6,17 @@ callback_data, otherwise its number, which the core resolves against the choices
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType, MessageLimit
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 from telegram.ext import CallbackQueryHandler as ButtonHandler
 
 from bot.app import build_core
+from bot.delivery import Blocked, RetryLater, Sender
 from bot.settings import Settings
 from handlers import commands
 from handlers.core import Core
@@ -56,7 +59,7 @@ def incoming(update: Update) -> Incoming | None:
         return None
     group = chat.type != ChatType.PRIVATE
     if update.callback_query is not None:
-        return Incoming(CHANNEL, str(user.id), choice=update.callback_query.data, group=group)
+        return Incoming(CHANNEL, str(user.id), choice=update.callback_query.data, group=group, name=user.full_name)
     msg = update.effective_message
     if msg is None:
         return None
@@ -69,12 +72,20 @@ def incoming(update: Update) -> Incoming | None:
         attachment = Attachment("document", doc.file_id, name=doc.file_name, size=doc.file_size)
     elif msg.sticker:
         attachment = Attachment("sticker", msg.sticker.file_id)
-    return Incoming(CHANNEL, str(user.id), text=msg.text or msg.caption, attachment=attachment, group=group)
+    return Incoming(
+        CHANNEL, str(user.id), text=msg.text or msg.caption, attachment=attachment, group=group, name=user.full_name
+    )
 
 
 async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
     if reply.image is not None:
-        await context.bot.send_photo(chat_id, reply.image, caption=reply.text[: MessageLimit.CAPTION_LENGTH])
+        await context.bot.send_photo(chat_id, reply.image, caption=reply.text[: MessageLimit.CAPTION_LENGTH],
+                                     reply_markup=keyboard(reply))
+        return
+    if reply.document is not None:
+        await context.bot.send_document(
+            chat_id, reply.document, filename=reply.document_name, caption=reply.text[: MessageLimit.CAPTION_LENGTH]
+        )
         return
     chunks = split_text(reply.text)
     for i, chunk in enumerate(chunks):
@@ -106,15 +117,21 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.exception("Không gửi được lời xin lỗi")
 
 
-def build(settings: Settings, core: Core | None = None) -> Application:
-    """The Application; `core` is given by tests, otherwise it is built in post_init on the bot's loop."""
+def build(settings: Settings, core: Core | None = None, updater: bool = True) -> Application:
+    """The Application; `core` is given by tests, otherwise it is built in post_init on the bot's loop.
+
+    updater=False: no polling and no webhook server of its own; the shared web server (bot/web.py) feeds
+    updates to `app.update_queue`.
+    """
     assert settings.telegram_bot_token is not None
 
     async def post_init(app: Application) -> None:
         if "core" not in app.bot_data:
             core = await build_core(settings.database, frozenset(settings.admin_ids))
             app.bot_data["core"] = app.bot_data["owned_core"] = core
-        menu = [BotCommand(c.name, c.description) for c in commands.COMMANDS]
+        app.bot_data["core"].bot_usernames[CHANNEL] = app.bot.username
+        # the menu shows what everyone may use; officials and admins find theirs in /help and /start
+        menu = [BotCommand(c.name, c.description) for c in commands.COMMANDS if c.roles == commands.EVERYONE]
         await app.bot.set_my_commands(menu)
 
     async def post_shutdown(app: Application) -> None:
@@ -126,10 +143,12 @@ def build(settings: Settings, core: Core | None = None) -> Application:
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_base_url)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_max_rate, max_retries=3))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
+    if not updater:
+        builder = builder.updater(None)
     app = builder.build()
     if core is not None:
         app.bot_data["core"] = core
@@ -153,3 +172,26 @@ def run(settings: Settings) -> None:
         )
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def sender(app: Application) -> Sender:
+    """Delivery of outbox messages: Telegram's errors translated to what the sweep understands."""
+
+    async def send(external_id: str, text: str) -> None:
+        try:
+            for chunk in split_text(text):
+                await app.bot.send_message(int(external_id), chunk)
+        except Forbidden as blocked:  # "bot was blocked by the user", "user is deactivated"
+            raise Blocked() from blocked
+        except RetryAfter as wait:  # the rate limiter already retried: come back after the pause
+            pause = wait.retry_after  # an int until PTB 22.2, a timedelta after
+            seconds = pause.total_seconds() if isinstance(pause, dt.timedelta) else float(pause)
+            raise RetryLater(seconds, counts=False) from wait
+        except BadRequest as bad:
+            if "chat not found" in str(bad).lower():
+                raise Blocked() from bad
+            raise
+        except (TimedOut, NetworkError) as trouble:
+            raise RetryLater(30) from trouble
+
+    return send

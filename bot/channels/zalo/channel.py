@@ -1,0 +1,263 @@
+"""Zalo channel: Zalo updates in, Replies out as plain text, one update at a time.
+
+Updates arrive by long polling or from the web server's /zalo route; both go through one queue and one
+worker, so a person's "2" is never handled before the list it answers. Each event is recorded in SQLite by
+message id before it is handled, so a redelivery is dropped (at most once: a crash mid-step loses that step
+rather than running it twice).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable
+from contextlib import suppress
+
+from bot.channels.plain import as_text, split_text, units
+from bot.channels.zalo.api import TEXT_LIMIT, Unauthorized, ZaloClient, ZaloError
+from bot.channels.zalo.models import Event, Update
+from handlers.core import Core
+from handlers.messages import Attachment, Incoming, Reply
+from storage import events
+from storage.db import utc_now
+
+CHANNEL = "zalo"
+APOLOGY = "Xin lỗi, đã có lỗi khi xử lý tin nhắn. Bạn vui lòng thử lại sau ít phút."
+UNSUPPORTED = (
+    "Xin lỗi, tôi không đọc được tin nhắn này: Zalo không chuyển nội dung tin nhắn của một số tài khoản "
+    "(ví dụ tài khoản được bảo vệ) đến chatbot.\n\n"
+    "Để được hỗ trợ, bạn vui lòng liên hệ trực tiếp Bộ phận tiếp nhận và trả kết quả (một cửa) của Ủy ban "
+    "nhân dân xã, phường nơi bạn cư trú, gọi điện đến Ủy ban nhân dân xã, phường, hoặc nhờ người thân hỏi giúp."
+)
+PRUNE_EVERY = dt.timedelta(hours=1)
+DRAIN = 5.0  # seconds given to queued updates at shutdown
+
+# Stores an image and returns a public URL Zalo can fetch it from (None when there is nowhere to publish it).
+ImagePublisher = Callable[[bytes, str | None], str | None]
+log = logging.getLogger(__name__)
+
+
+def event_key(update: Update) -> str:
+    """The message id; for an event without one, a digest of its content (the same redelivery, the same key)."""
+    if update.message is not None and update.message.message_id:
+        return update.message.message_id
+    return "sha256:" + hashlib.sha256(update.model_dump_json().encode()).hexdigest()
+
+
+def to_incoming(update: Update) -> Incoming | None:
+    msg = update.message
+    event = update.event
+    if msg is None or event is None or event is Event.UNSUPPORTED:
+        return None
+    sender = msg.sender.id if msg.sender is not None else msg.chat_id
+    if sender is None:
+        return None
+    group = msg.chat is not None and msg.chat.chat_type.upper() == "GROUP"
+    if event is Event.IMAGE:
+        photo = Attachment("photo", url=msg.photo)
+        return Incoming(CHANNEL, sender, text=msg.caption, attachment=photo, group=group)
+    if event is Event.STICKER:
+        sticker = Attachment("sticker", file_id=msg.sticker, url=msg.url)
+        return Incoming(CHANNEL, sender, attachment=sticker, group=group)
+    return Incoming(CHANNEL, sender, text=msg.text, group=group)
+
+
+class ZaloChannel:
+    def __init__(
+        self,
+        client: ZaloClient,
+        core: Core,
+        *,
+        publish_image: ImagePublisher | None = None,
+        poll_timeout: int = 30,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
+        self.client = client
+        self.core = core
+        self.publish_image = publish_image
+        self.poll_timeout = poll_timeout
+        self.clock = clock
+        self.state = "stopped"  # stopped | running | failed (Zalo refused the token)
+        self.failed = asyncio.Event()
+        self._queue: asyncio.Queue[Update] = asyncio.Queue(maxsize=1000)
+        self._worker: asyncio.Task[None] | None = None
+        self._poller: asyncio.Task[None] | None = None
+        self._pruned: dt.datetime | None = None
+        self._warned_image = False
+
+    async def start(self, webhook_url: str | None = None, secret: str | None = None) -> bool:
+        """Check the token, then register the webhook (when a URL is given) or start long polling.
+
+        Returns False, after a clear log line, when Zalo refuses the token or cannot be reached even after
+        the client's retries; the other channels then go on without this one.
+        """
+        try:
+            me = await self.client.get_me()
+            if webhook_url:
+                assert secret, "a Zalo webhook needs a secret"
+                await self.client.set_webhook(webhook_url, secret)
+            else:
+                await self.client.delete_webhook()  # Zalo does not answer getUpdates while a webhook is set
+        except Unauthorized as exc:
+            self._fail(exc)
+            return False
+        except ZaloError as exc:
+            log.error("Không khởi động được kênh Zalo: %s", exc)
+            self.state = "failed"
+            self.failed.set()
+            return False
+        mode = "webhook" if webhook_url else "long polling"
+        log.info("Kênh Zalo: bot %s, nhận tin bằng %s", me.account_name or me.id, mode)
+        self.state = "running"
+        self._worker = asyncio.create_task(self._work(), name="zalo-worker")
+        if not webhook_url:
+            self._poller = asyncio.create_task(self._poll(), name="zalo-poll")
+        return True
+
+    async def stop(self) -> None:
+        """Stop taking updates, give the queued ones a few seconds, then close the client."""
+        running = self.state == "running"
+        if running:
+            self.state = "stopped"
+        await _cancel(self._poller)
+        if running:
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._queue.join(), DRAIN)
+        await _cancel(self._worker)
+        self._worker = self._poller = None
+        await self.client.aclose()
+
+    async def idle(self) -> None:
+        """Wait until every update queued so far has been handled."""
+        await self._queue.join()
+
+    def submit(self, update: Update) -> bool:
+        """Queue an update from the webhook; False when the channel cannot take it now (the server says 503)."""
+        if self.state != "running":
+            return False
+        try:
+            self._queue.put_nowait(update)
+        except asyncio.QueueFull:
+            return False
+        return True
+
+    # --- intake ----------------------------------------------------------------------------------
+
+    async def _poll(self) -> None:
+        failures = 0
+        while self.state == "running":
+            try:
+                updates = await self.client.get_updates(self.poll_timeout)
+            except Unauthorized as exc:
+                self._fail(exc)
+                return
+            except Exception as exc:  # network, quota, anything unexpected: the poller must not die
+                wait = self.client.delay(failures, exc.retry_after if isinstance(exc, ZaloError) else None)
+                failures += 1
+                log.warning("Zalo getUpdates: %s; hỏi lại sau %.1f giây", exc, wait)
+                await asyncio.sleep(wait)
+                continue
+            failures = 0
+            for update in updates:
+                await self._queue.put(update)
+
+    async def _work(self) -> None:
+        while True:
+            update = await self._queue.get()
+            try:
+                await self.process(update)
+            except Unauthorized as exc:
+                self._fail(exc)
+                return
+            except Exception:  # one bad update must not stop the channel
+                log.exception("Lỗi khi xử lý sự kiện Zalo")
+            finally:
+                self._queue.task_done()
+
+    def _fail(self, exc: ZaloError) -> None:
+        log.error(
+            "Zalo từ chối token (%s, lỗi %s): kiểm tra ZALO_BOT_TOKEN hoặc tạo lại token trong Zalo Bot Creator. "
+            "Đã dừng kênh Zalo.", exc.method, exc.code,
+        )
+        self.state = "failed"
+        self.failed.set()
+        current = asyncio.current_task()
+        for task in (self._poller, self._worker):
+            if task is not None and task is not current:
+                task.cancel()
+
+    # --- one update ------------------------------------------------------------------------------
+
+    async def process(self, update: Update) -> None:
+        msg = update.message
+        chat_id = msg.chat_id if msg is not None else None
+        if chat_id is None or update.event is None:
+            log.info("Bỏ qua sự kiện Zalo không xử lý được: %s", update.event_name)
+            return
+        now = self.clock()
+        if not await events.first_seen(self.core.db, CHANNEL, event_key(update), now):
+            log.info("Bỏ qua sự kiện Zalo đã xử lý (gửi lại): %s", update.event_name)
+            return
+        await self._prune(now)
+        try:
+            if update.event is Event.UNSUPPORTED:
+                await self.send(chat_id, Reply(UNSUPPORTED))
+                return
+            incoming = to_incoming(update)
+            if incoming is None:
+                return
+            await self._typing(chat_id)
+            for reply in await self.core.handle(incoming):
+                await self.send(chat_id, reply)
+        except Unauthorized:
+            raise
+        except Exception:
+            log.exception("Lỗi khi xử lý tin nhắn Zalo")
+            try:
+                await self.send(chat_id, Reply(APOLOGY))
+            except ZaloError as exc:  # the apology may fail too (network, quota): the error is logged already
+                log.warning("Không gửi được lời xin lỗi: %s", exc)
+
+    async def _typing(self, chat_id: str) -> None:
+        try:
+            await self.client.send_chat_action(chat_id, "typing")
+        except Unauthorized:
+            raise
+        except ZaloError as exc:  # only a courtesy: never let it block the answer
+            log.debug("sendChatAction: %s", exc)
+
+    async def _prune(self, now: dt.datetime) -> None:
+        if self._pruned is None or now - self._pruned >= PRUNE_EVERY:
+            self._pruned = now
+            await events.prune(self.core.db, now)
+
+    # --- out -------------------------------------------------------------------------------------
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """Deliver one Reply to a Zalo chat: choices as numbered lines, text split under 2,000 characters.
+
+        Zalo takes images by URL only: with somewhere to publish them the image goes first (with the text
+        as its caption when it fits); otherwise only the text is sent and that is logged once.
+        """
+        text = as_text(reply)
+        if reply.image is not None:
+            url = self.publish_image(reply.image, reply.image_name) if self.publish_image else None
+            if url is not None:
+                fits = units(text) <= TEXT_LIMIT
+                await self.client.send_photo(chat_id, url, caption=text if fits else None)
+                if fits:
+                    return
+            elif not self._warned_image:
+                self._warned_image = True
+                log.warning("Zalo chỉ nhận ảnh qua URL công khai; chưa đặt PUBLIC_URL nên chỉ gửi phần chữ.")
+        for part in split_text(text, TEXT_LIMIT):
+            await self.client.send_message(chat_id, part)
+
+
+async def _cancel(task: asyncio.Task[None] | None) -> None:
+    if task is not None:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task

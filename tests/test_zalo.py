@@ -1,0 +1,364 @@
+"""End to end: the bot (runner, Zalo channel, core, SQLite) against a fake Zalo Bot API on 127.0.0.1.
+
+Polling and webhook both; conversations are played as a Zalo user would type them, numbers included.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from bot.channels.plain import split_text, units
+from bot.channels.zalo import ZaloChannel, ZaloClient, ZaloError
+from bot.channels.zalo.api import Retryable, Unauthorized
+from bot.channels.zalo.channel import UNSUPPORTED
+from bot.runner import Runner
+from bot.settings import Settings
+from handlers.core import Core
+from handlers.messages import Choice, Reply
+from tests.fake_zalo import FakeZalo
+
+USER = "e4ea2cd5189df1c3a88c"
+SECRET = "bi-mat-zalo-2025"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def zalo_settings(api: FakeZalo, tmp_path: Path, token: str | None = None, **extra: Any) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]  # a developer's .env must not leak into tests
+        zalo_bot_token=SecretStr(token or api.token),
+        zalo_base_url=api.base_url,
+        database=tmp_path / "bot.sqlite3",
+        **extra,
+    )
+
+
+def webhook_settings(api: FakeZalo, tmp_path: Path, port: int, **extra: Any) -> Settings:
+    return zalo_settings(
+        api, tmp_path, webhook_listen="127.0.0.1", webhook_port=port,
+        zalo_webhook_url=f"http://127.0.0.1:{port}/zalo", zalo_webhook_secret=SecretStr(SECRET), **extra,
+    )
+
+
+class Bot:
+    """A running bot and its fake Zalo, with what a test does as a user."""
+
+    def __init__(self, api: FakeZalo, runner: Runner) -> None:
+        self.api = api
+        self.runner = runner
+
+    @property
+    def zalo(self) -> ZaloChannel:
+        assert self.runner.zalo is not None
+        return self.runner.zalo
+
+    async def settle(self) -> None:
+        """Until the fake has handed out every update and the bot has handled all it got."""
+        for _ in range(100):
+            if self.api.pending() == 0:
+                break
+            await asyncio.sleep(0.05)
+        await self.zalo.idle()
+
+    async def say(self, text: str, user: str = USER) -> str:
+        before = len(self.api.sent())
+        self.api.send_text(user, text)
+        await asyncio.to_thread(self.api.wait_for, "sendMessage", before + 1)
+        await self.settle()
+        return "\n".join(m["text"] for m in self.api.sent()[before:])
+
+
+@pytest.fixture
+async def polling(core: Core, tmp_path: Path) -> AsyncIterator[Bot]:
+    with FakeZalo() as api:
+        runner = Runner(zalo_settings(api, tmp_path), core=core)
+        await runner.start()
+        try:
+            yield Bot(api, runner)
+        finally:
+            await runner.stop()
+
+
+@pytest.fixture
+async def webhook(core: Core, tmp_path: Path) -> AsyncIterator[Bot]:
+    with FakeZalo() as api:
+        runner = Runner(webhook_settings(api, tmp_path, free_port()), core=core)
+        await runner.start()
+        try:
+            yield Bot(api, runner)
+        finally:
+            await runner.stop()
+
+
+async def play_choices_and_question(bot: Bot) -> None:
+    welcome = await bot.say("/start")
+    assert "Trợ lý PAPI" in welcome and "\n  [1] " in welcome, "choices are numbered lines on Zalo"
+
+    dimensions = await bot.say("/chiso")
+    assert "  [2] 2. Công khai, minh bạch" in dimensions
+    dimension = await bot.say("2")  # the number picks the second choice offered
+    assert "Chỉ số nội dung 2" in dimension and "  [2] 2.2 " in dimension
+    sub = await bot.say("2.2")
+    assert "Nội dung thành phần 2.2" in sub and "hộ nghèo" in sub
+
+    answer = await bot.say("xa phai cong khai nhung gi")  # a free question, typed without diacritics
+    assert "Luật Thực hiện dân chủ ở cơ sở" in answer and "Nguồn" in answer
+
+
+async def test_polling_plays_a_numbered_choice_flow_and_a_question(polling: Bot, caplog) -> None:
+    # Everything at DEBUG, httpx included (not silenced as setup_logging does): URLs hold the token.
+    caplog.set_level(logging.DEBUG)
+    logging.getLogger("httpx").setLevel(logging.NOTSET)
+    assert polling.api.sent("deleteWebhook"), "polling needs the webhook removed first"
+    await play_choices_and_question(polling)
+    assert {m["chat_id"] for m in polling.api.sent()} == {USER}
+    assert polling.api.sent("sendChatAction")[0] == {"chat_id": USER, "action": "typing"}
+    assert all(units(m["text"]) <= 2000 for m in polling.api.sent())
+    assert "HTTP Request: POST" in caplog.text, "httpx did log each request"
+    assert polling.api.token not in caplog.text and "fake-zalo-token" not in caplog.text
+
+
+async def test_choices_survive_a_restart(core: Core, tmp_path: Path) -> None:
+    with FakeZalo() as api:
+        first = Runner(zalo_settings(api, tmp_path), core=core)
+        await first.start()
+        await Bot(api, first).say("/chiso")
+        await first.stop()
+        second = Runner(zalo_settings(api, tmp_path), core=core)
+        await second.start()
+        try:
+            assert "Chỉ số nội dung 5" in await Bot(api, second).say("5")
+        finally:
+            await second.stop()
+
+
+async def test_redelivered_poll_event_is_handled_once(polling: Bot, core: Core) -> None:
+    api = polling.api
+    update = api.send_text(USER, "/congkhai", message_id="16f6366b3f02645a3d15")
+    api.deliver(update)  # Zalo hands out the same event again
+    await asyncio.to_thread(api.wait_for, "sendMessage", 1)
+    await polling.settle()
+    assert len(api.sent("sendChatAction")) == 1, "the conversation step ran once"
+    async with core.db.execute("SELECT channel, event_id FROM processed_events") as cur:
+        assert [tuple(r) for r in await cur.fetchall()] == [("zalo", "16f6366b3f02645a3d15")]
+
+
+async def test_malformed_and_unknown_events_do_not_stop_polling(polling: Bot, caplog) -> None:
+    caplog.set_level(logging.INFO)
+    polling.api.deliver({"event_name": "message.text.received", "message": {"chat": "không phải đối tượng"}})
+    polling.api.deliver({"event_name": "user.followed", "message": polling.api.message(USER, "x")["message"]})
+    assert "Chỉ số nội dung 7" in await polling.say("/chiso 7")
+    assert "không đúng dạng" in caplog.text and "user.followed" in caplog.text
+
+
+async def test_unsupported_message_gets_a_polite_pointer_to_the_commune(polling: Bot) -> None:
+    polling.api.send_unsupported(USER)
+    reply = (await asyncio.to_thread(polling.api.wait_for, "sendMessage", 1))[0]
+    assert reply == {"chat_id": USER, "text": UNSUPPORTED}
+    assert "không đọc được" in reply["text"] and "một cửa" in reply["text"]
+
+
+async def test_image_and_sticker_are_answered(polling: Bot) -> None:
+    api = polling.api
+    api.send_image(USER, "https://photo.example/anh.jpg", caption="diem papi kon tum 2023")
+    await asyncio.to_thread(api.wait_for, "sendMessage", 1)
+    await polling.settle()
+    assert "Kon Tum" in api.sent()[-1]["text"], "an image's caption is read as the question"
+    api.send_sticker(USER)
+    await asyncio.to_thread(api.wait_for, "sendMessage", len(api.sent()) + 1)
+    assert "chữ" in api.sent()[-1]["text"]
+
+
+async def test_long_reply_is_split_under_2000_characters(polling: Bot, core: Core) -> None:
+    replies = [r for r in (core.documents.render(d.id) for d in core.documents.docs()) if r is not None]
+    longest = max(replies, key=lambda r: len(r.text))
+    assert len(longest.text) > 2000, "the knowledge base should hold a reply longer than one Zalo message"
+    await polling.zalo.send(USER, longest)
+    parts = [m["text"] for m in polling.api.sent()]
+    assert len(parts) > 1 and all(units(p) <= 2000 for p in parts)
+    squash = "".join(longest.text.split())
+    assert "".join("".join(parts).split()).startswith(squash), "nothing is lost at the cuts"
+
+
+def test_split_prefers_sentence_and_line_boundaries() -> None:
+    text = "Câu thứ nhất khá dài. " * 60 + "\n" + "Dòng cuối 🔄 có biểu tượng. " * 40
+    parts = split_text(text, 500)
+    assert all(units(p) <= 500 for p in parts)
+    assert all(p.endswith(".") for p in parts[:-1]), parts
+    emoji = split_text("🔄" * 300, 100)
+    assert all(units(p) <= 100 for p in emoji) and "".join(emoji) == "🔄" * 300
+
+
+async def test_image_without_public_url_sends_the_text_and_logs_once(polling: Bot, caplog) -> None:
+    reply = Reply("Biểu đồ điểm PAPI", image=PNG, image_name="bieu-do.png")
+    await polling.zalo.send(USER, reply)
+    await polling.zalo.send(USER, reply)
+    assert [m["text"] for m in polling.api.sent()] == ["Biểu đồ điểm PAPI"] * 2
+    assert polling.api.sent("sendPhoto") == []
+    assert caplog.text.count("PUBLIC_URL") == 1
+
+
+async def test_image_with_public_url_is_served_to_zalo(core: Core, tmp_path: Path) -> None:
+    port = free_port()
+    public = f"http://127.0.0.1:{port}"
+    with FakeZalo(fetch_photos=True) as api:
+        runner = Runner(zalo_settings(api, tmp_path, webhook_port=port, public_url=public), core=core)
+        await runner.start()
+        try:
+            assert runner.zalo is not None
+            reply = Reply("Biểu đồ điểm", (Choice("Xem tiếp", "x"),), image=PNG, image_name="bieu-do.png")
+            await runner.zalo.send(USER, reply)
+            api.send_text(USER, "biểu đồ PAPI Kon Tum 2023")  # a chart the core draws
+            await asyncio.to_thread(api.wait_for, "sendPhoto", 2)
+            await runner.zalo.idle()
+        finally:
+            await runner.stop()
+    photo, chart = api.sent("sendPhoto")
+    assert photo["photo"].startswith(f"{public}/images/") and photo["caption"] == "Biểu đồ điểm\n  [1] Xem tiếp"
+    assert api.photos[0] == (200, PNG, "image/png"), "Zalo fetched the image from our web server"
+    assert "Kon Tum" in chart.get("caption", "") + "".join(m["text"] for m in api.sent())
+    status, body, ctype = api.photos[1]
+    assert status == 200 and body.startswith(b"\x89PNG") and ctype == "image/png"
+
+
+async def test_webhook_plays_the_same_flows(webhook: Bot) -> None:
+    url = f"http://127.0.0.1:{webhook.runner.port}/zalo"
+    assert webhook.api.webhook == {"url": url, "secret_token": SECRET}
+    await play_choices_and_question(webhook)
+    assert set(webhook.api.deliveries) == {200}
+
+
+async def test_webhook_with_a_wrong_secret_is_refused_and_changes_nothing(webhook: Bot, core: Core) -> None:
+    async def counts() -> list[int]:
+        found = []
+        for table in ("people", "identities", "sessions", "processed_events", "question_gaps"):
+            async with core.db.execute(f"SELECT COUNT(*) FROM {table}") as cur:
+                found.append((await cur.fetchone())[0])
+        return found
+
+    before = await counts()
+    url = f"http://127.0.0.1:{webhook.runner.port}/zalo"
+    update = webhook.api.message(USER, "message.text.received", text="lịch cúp điện")
+    body = json.dumps({"ok": True, "result": update}).encode()
+    for secret in ("bi-mat-sai-2025", None, SECRET + "x", SECRET[:-1]):
+        assert await asyncio.to_thread(FakeZalo.post, url, body, secret) == 403
+    await webhook.zalo.idle()
+    assert await counts() == before
+    assert webhook.api.sent() == [] and webhook.api.sent("sendChatAction") == []
+    # the same body with the right secret is taken: the refusal was about the secret only
+    assert await asyncio.to_thread(FakeZalo.post, url, body, SECRET) == 200
+
+
+async def test_redelivered_webhook_is_handled_once(webhook: Bot, core: Core) -> None:
+    api = webhook.api
+    update = api.message(USER, "message.text.received", message_id="82599fa32f56d00e8941", text="/chiso")
+    api.deliver(update)
+    api.deliver(update)  # Zalo retries, e.g. after a slow answer: both deliveries race
+    assert await asyncio.to_thread(api.wait_deliveries, 2) == [200, 200]
+    await asyncio.to_thread(api.wait_for, "sendMessage", 1)
+    await webhook.zalo.idle()
+    assert len(api.sent("sendChatAction")) == 1 and len(api.sent()) == 1
+
+
+async def test_refused_token_stops_the_channel_with_a_clear_log(core: Core, tmp_path: Path, caplog) -> None:
+    with FakeZalo() as api:
+        runner = Runner(zalo_settings(api, tmp_path, token="1459232241454765289:reset-token"), core=core)
+        await runner.start()
+        try:
+            assert runner.health() == {"zalo": "failed"}
+            assert "ZALO_BOT_TOKEN" in caplog.text and "Đã dừng kênh Zalo" in caplog.text
+            assert await runner.wait(asyncio.Event(), check_every=0.05) == 1, "no channel left: the process ends"
+        finally:
+            await runner.stop()
+    assert "reset-token" not in caplog.text
+
+
+async def test_token_refused_while_polling_stops_the_channel(polling: Bot, caplog) -> None:
+    polling.api.fail("getUpdates", 401, http_status=401)
+    await asyncio.wait_for(polling.zalo.failed.wait(), 5)
+    assert polling.zalo.state == "failed" and "ZALO_BOT_TOKEN" in caplog.text
+
+
+async def test_client_checks_the_envelope_and_retries_quota_and_network_errors() -> None:
+    with FakeZalo() as api:
+        client = ZaloClient(api.token, api.base_url, backoff=0.01)
+        try:
+            assert (await client.get_me()).id == "1459232241454765289"
+            api.fail("sendMessage", 429, times=2, http_status=429)
+            await client.send_message(USER, "xin chào")
+            assert len(api.sent()) == 3, "two 429s, then delivered"
+            api.fail("sendMessage", 429, times=1)  # ok:false inside an HTTP 200
+            await client.send_message(USER, "xin chào")
+            assert len(api.sent()) == 5
+            api.fail("sendMessage", 400)
+            with pytest.raises(ZaloError) as bad:
+                await client.send_message(USER, "xin chào")
+            assert bad.value.code == 400 and len(api.sent()) == 6, "a bad request is not retried"
+            api.fail("getMe", 401)  # HTTP 200, ok false, 401: still a refused token
+            with pytest.raises(Unauthorized):
+                await client.get_me()
+            assert await client.get_updates(timeout=1) == [], "an empty long poll (408) is not an error"
+            info = await client.set_webhook("https://bot.example.vn/zalo", SECRET)
+            assert info.url == "https://bot.example.vn/zalo"
+            assert (await client.get_webhook_info()).url == "https://bot.example.vn/zalo"
+            assert (await client.delete_webhook()).url == ""
+        finally:
+            await client.aclose()
+    offline = ZaloClient("1:x", f"http://127.0.0.1:{free_port()}/bot", attempts=3, backoff=0.01)
+    with pytest.raises(Retryable) as down:
+        await offline.get_me()
+    assert "lỗi mạng" in str(down.value) and "1:x" not in str(down.value)
+    await offline.aclose()
+
+
+def test_run_command_serves_zalo_until_sigterm(tmp_path: Path) -> None:
+    """`python -m bot run` as an operator starts it: a real process, settings from the environment."""
+    with FakeZalo() as api:
+        env = {**os.environ, "ZALO_BOT_TOKEN": api.token, "ZALO_BASE_URL": api.base_url,
+               "DATABASE": str(tmp_path / "bot.sqlite3"), "PYTHONPATH": str(Path(__file__).parents[1])}
+        env.pop("TELEGRAM_BOT_TOKEN", None)
+        bot = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            api.send_text(USER, "/help")
+            deadline = time.monotonic() + 60
+            while not api.sent() and bot.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert bot.poll() is None, bot.communicate()[1]
+            assert "/chiso" in api.wait_for("sendMessage", 1)[0]["text"]
+            bot.send_signal(signal.SIGTERM)
+            _, err = bot.communicate(timeout=20)
+        finally:
+            if bot.poll() is None:
+                bot.kill()
+    assert bot.returncode == 0, err
+    assert "Kênh Zalo" in err and "long polling" in err
+    assert api.token not in err and "fake-zalo-token" not in err
+
+
+def test_run_command_refuses_a_webhook_without_its_secret(tmp_path: Path) -> None:
+    env = {**os.environ, "ZALO_BOT_TOKEN": "1:x", "ZALO_WEBHOOK_URL": "https://bot.example.vn/zalo",
+           "PYTHONPATH": str(Path(__file__).parents[1])}
+    env.pop("ZALO_WEBHOOK_SECRET", None)
+    out = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 2 and "ZALO_WEBHOOK_SECRET" in out.stderr
