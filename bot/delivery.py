@@ -41,9 +41,16 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(30 * 2**attempts, 3600))
 
 
-def quiet(now: dt.datetime, zone: ZoneInfo) -> bool:
+QuietHours = tuple[dt.time, dt.time] | None
+DEFAULT_QUIET: QuietHours = (reminders.QUIET_FROM, reminders.QUIET_UNTIL)
+
+
+def quiet(now: dt.datetime, zone: ZoneInfo, hours: QuietHours) -> bool:
+    if hours is None:
+        return False
+    start, end = hours
     local = now.astimezone(zone).time()
-    return local >= reminders.QUIET_FROM or local < reminders.QUIET_UNTIL
+    return (local >= start or local < end) if start > end else start <= local < end
 
 
 @dataclass
@@ -54,8 +61,10 @@ class Sweeper:
     senders: dict[str, Sender]
     clock: Callable[[], dt.datetime]
     batch: int = 500
-    concurrency: int = 32
+    # Telegram allows about 30 messages a second: a few in flight keep up, and a crash repeats fewer
+    concurrency: int = 8
     plan_every: dt.timedelta = dt.timedelta(minutes=15)
+    quiet_hours: QuietHours = DEFAULT_QUIET
     _planned_at: dt.datetime | None = field(default=None, init=False)
 
     async def start(self) -> None:
@@ -76,8 +85,8 @@ class Sweeper:
 
     async def deliver(self, now: dt.datetime) -> Counter[str]:
         stats: Counter[str] = Counter()
-        if quiet(now, self.zone):
-            return stats  # held until 07:00
+        if quiet(now, self.zone, self.quiet_hours):
+            return stats  # held until the morning
         gate = asyncio.Semaphore(self.concurrency)
 
         async def one(row: Row) -> None:
@@ -85,24 +94,34 @@ class Sweeper:
                 stats[await self._send(row, now)] += 1
 
         while rows := await outbox.due(self.db, now, self.batch):
-            await asyncio.gather(*(one(r) for r in rows))
+            ready = []
+            for row in rows:
+                reason = await self._unsendable(row, now)
+                if reason:
+                    stats[reason] += 1
+                else:
+                    ready.append(row)
+            claimed = await outbox.claim(self.db, [r.id for r in ready])
+            await asyncio.gather(*(one(r) for r in ready if r.id in claimed))
             if len(rows) < self.batch or stats["retry"] >= len(rows):
                 break
         return stats
 
-    async def _send(self, row: Row, now: dt.datetime) -> str:
+    async def _unsendable(self, row: Row, now: dt.datetime) -> str | None:
+        """Settle a row that must not go out (no longer relevant, nobody to send it to); None to send it."""
         reason = await reminders.still_relevant(self.db, self.kb, row, now, self.zone)
         if reason:
             log.info("Bỏ qua tin %s: %s", row.item.key, reason)
             await outbox.finish(self.db, row.id, "skipped", now, reason)
             return "skipped"
-        address = await people.address(self.db, row.item.person_id)
-        if address is None or address[0] not in self.senders:
+        if row.address is None or row.address[0] not in self.senders:
             await outbox.finish(self.db, row.id, "failed", now, "không có kênh liên lạc đang hoạt động")
             return "failed"
-        if not await outbox.claim(self.db, row.id):
-            return "taken"
-        channel, external_id = address
+        return None
+
+    async def _send(self, row: Row, now: dt.datetime) -> str:
+        assert row.address is not None
+        channel, external_id = row.address
         try:
             await self.senders[channel](external_id, row.item.text)
         except Blocked:

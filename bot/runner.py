@@ -12,14 +12,19 @@ import logging
 import signal
 from contextlib import suppress
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram import Update
 from telegram.error import InvalidToken
 from telegram.ext import Application
 
+from bot import scheduler
 from bot.app import build_core
 from bot.channels import telegram
 from bot.channels.zalo import ZaloChannel, ZaloClient
+from bot.channels.zalo import channel as zalo_channel
 from bot.channels.zalo.api import redact_in_logs
+from bot.channels.zalo.channel import sender as zalo_sender
+from bot.delivery import Sender, Sweeper
 from bot.settings import Settings
 from bot.web import WebServer
 from handlers.core import Core
@@ -47,6 +52,7 @@ class Runner:
         self.zalo: ZaloChannel | None = None
         self.web: WebServer | None = None
         self.port: int | None = None
+        self.scheduler: AsyncIOScheduler | None = None
 
     def health(self) -> dict[str, str]:
         states = {}
@@ -83,6 +89,20 @@ class Runner:
         if self.zalo is not None:
             secret = s.zalo_webhook_secret.get_secret_value() if s.zalo_webhook_secret else None
             await self.zalo.start(s.zalo_webhook_url, secret)
+        await self._start_sweep()
+
+    async def _start_sweep(self) -> None:
+        """Reminders and broadcasts go out through every channel that started."""
+        senders: dict[str, Sender] = {}
+        if self.telegram is not None and self.telegram_state == "running":
+            senders[telegram.CHANNEL] = telegram.sender(self.telegram)
+        if self.zalo is not None:
+            senders[zalo_channel.CHANNEL] = zalo_sender(self.zalo)
+        if not senders or self.core is None:
+            return
+        sweeper = Sweeper(self.core.db, self.core.kb, self.settings.zone, senders, clock=self.core.clock,
+                          quiet_hours=self.settings.quiet_window)
+        self.scheduler = await scheduler.start(sweeper, self.settings.sweep_seconds)
 
     async def _init_telegram(self) -> None:
         s = self.settings
@@ -99,7 +119,7 @@ class Runner:
             await app.post_init(app)  # initialize() does not run it; run_polling/run_webhook would
         if webhook and s.webhook_secret:
             assert self.web is not None and self.core is not None
-            self.web.add_telegram(app, s.webhook_secret.get_secret_value(), self.core.db)
+            self.web.add_telegram(app, s.webhook_secret.get_secret_value())
         self.telegram = app
 
     async def _start_telegram(self) -> None:
@@ -127,6 +147,8 @@ class Runner:
         return 0
 
     async def stop(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
         # Channels first, while the web server still serves the images their last replies point to;
         # a webhook arriving meanwhile gets 503 and is delivered again after the restart.
         if self.zalo is not None:

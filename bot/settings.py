@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -32,6 +33,22 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[str], NoDecode] = []
     sweep_seconds: int = Field(default=60, ge=1)  # how often due reminders and broadcasts are sent
     telegram_max_rate: float = Field(default=30, gt=0)  # messages per second, Telegram's broadcast limit
+    quiet_hours: str = "21:00-07:00"  # no reminders or broadcasts in this local window; "off" to send any time
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        if value.strip().lower() not in ("", "off"):
+            start, _, end = value.partition("-")
+            dt.time.fromisoformat(start.strip()), dt.time.fromisoformat(end.strip())
+        return value
+
+    @property
+    def quiet_window(self) -> tuple[dt.time, dt.time] | None:
+        if self.quiet_hours.strip().lower() in ("", "off"):
+            return None
+        start, _, end = self.quiet_hours.partition("-")
+        return dt.time.fromisoformat(start.strip()), dt.time.fromisoformat(end.strip())
 
     @field_validator("admin_ids", mode="before")
     @classmethod

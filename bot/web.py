@@ -18,7 +18,6 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-import aiosqlite
 from telegram import Update as TelegramUpdate
 from telegram.ext import Application
 from tornado.httpserver import HTTPServer
@@ -27,8 +26,6 @@ from tornado.web import Application as WebApp
 from tornado.web import HTTPError, RequestHandler
 
 from bot.channels.zalo import ZaloChannel, parse_webhook
-from storage import events
-from storage.db import utc_now
 
 MAX_BODY = 1 << 20  # 1 MiB: a text update is a few kB; Zalo images arrive as URLs, not bytes
 TELEGRAM_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -79,10 +76,9 @@ class _Handler(RequestHandler):
 
 
 class TelegramHook(_Handler):
-    def initialize(self, app: Application, secret: str, db: aiosqlite.Connection) -> None:
+    def initialize(self, app: Application, secret: str) -> None:
         self.app = app
         self.secret = secret
-        self.db = db
 
     async def post(self) -> None:
         self.check_secret(TELEGRAM_HEADER, self.secret)
@@ -90,9 +86,7 @@ class TelegramHook(_Handler):
             update = TelegramUpdate.de_json(json.loads(self.request.body), self.app.bot)
         except Exception as exc:  # any malformed body: PTB raises several kinds
             raise HTTPError(400) from exc
-        # Telegram redelivers when an answer is slow or lost; update_id makes the second copy recognisable.
-        if await events.first_seen(self.db, "telegram", str(update.update_id), utc_now()):
-            await self.app.update_queue.put(update)
+        await self.app.update_queue.put(update)  # a redelivered update is recognised by the channel
         self.finish({"ok": True})
 
 
@@ -146,8 +140,8 @@ class WebServer:
             self._routes.append((r"/images/([A-Za-z0-9_-]+(?:\.[a-z]+)?)", Images, {"store": self.images}))
         self._server: HTTPServer | None = None
 
-    def add_telegram(self, app: Application, secret: str, db: aiosqlite.Connection) -> None:
-        self._routes.append(("/telegram", TelegramHook, {"app": app, "secret": secret, "db": db}))
+    def add_telegram(self, app: Application, secret: str) -> None:
+        self._routes.append(("/telegram", TelegramHook, {"app": app, "secret": secret}))
 
     def add_zalo(self, channel: ZaloChannel, secret: str) -> None:
         self._routes.append(("/zalo", ZaloHook, {"channel": channel, "secret": secret}))

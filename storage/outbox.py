@@ -32,20 +32,31 @@ class Row:
     id: int
     item: Item
     attempts: int
+    address: tuple[str, str] | None  # (channel, external id) to reach the person now; None: no active identity
 
 
 async def enqueue(db: aiosqlite.Connection, items: Iterable[Item], now: dt.datetime) -> int:
     """Queue what is not queued yet; returns how many rows are new. Planning the same thing again is harmless."""
     before = db.total_changes
-    await db.executemany(
-        "INSERT INTO outbox (key, kind, person_id, text, not_before, plan_id, unit_id, period, due, broadcast_id,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
-        [
-            (i.key, i.kind, i.person_id, i.text, stamp(i.not_before), i.plan_id, i.unit_id, i.period,
-             i.due.isoformat() if i.due else None, i.broadcast_id, stamp(now))
-            for i in items
-        ],
-    )
+    own = not db.in_transaction  # one transaction for the batch: a commit per row would cost a sync each
+    if own:
+        await db.execute("BEGIN IMMEDIATE")
+    try:
+        await db.executemany(
+            "INSERT INTO outbox (key, kind, person_id, text, not_before, plan_id, unit_id, period, due, broadcast_id,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+            [
+                (i.key, i.kind, i.person_id, i.text, stamp(i.not_before), i.plan_id, i.unit_id, i.period,
+                 i.due.isoformat() if i.due else None, i.broadcast_id, stamp(now))
+                for i in items
+            ],
+        )
+    except BaseException:
+        if own:
+            await db.execute("ROLLBACK")
+        raise
+    if own:
+        await db.execute("COMMIT")
     return db.total_changes - before
 
 
@@ -55,23 +66,39 @@ def _row(r: aiosqlite.Row) -> Row:
         not_before=dt.datetime.fromisoformat(r["not_before"]), plan_id=r["plan_id"], unit_id=r["unit_id"],
         period=r["period"], due=dt.date.fromisoformat(r["due"]) if r["due"] else None, broadcast_id=r["broadcast_id"],
     )
-    return Row(r["id"], item, r["attempts"])
+    address = tuple(r["address"].split(_SEP, 1)) if r["address"] else None
+    return Row(r["id"], item, r["attempts"], address)  # type: ignore[arg-type]
+
+
+_SEP = "\x1f"
+# Where to reach a person: the channel they chose if still active, else their most recent active identity.
+_ADDRESS = (
+    "(SELECT i.channel || char(31) || i.external_id FROM identities i JOIN people p ON p.id = i.person_id"
+    " WHERE i.person_id = o.person_id AND i.active = 1"
+    " ORDER BY (i.channel = p.preferred_channel) DESC, i.created_at DESC LIMIT 1) AS address"
+)
 
 
 async def due(db: aiosqlite.Connection, now: dt.datetime, limit: int) -> list[Row]:
     """Pending rows whose time has come, oldest first (served by the partial index on status, not_before)."""
     sql = (
-        "SELECT * FROM outbox WHERE status = 'pending' AND not_before <= ? AND (next_try IS NULL OR next_try <= ?)"
-        " ORDER BY not_before, id LIMIT ?"
+        f"SELECT o.*, {_ADDRESS} FROM outbox o WHERE o.status = 'pending' AND o.not_before <= ?"
+        " AND (o.next_try IS NULL OR o.next_try <= ?) ORDER BY o.not_before, o.id LIMIT ?"
     )
     async with db.execute(sql, (stamp(now), stamp(now), limit)) as cur:
         return [_row(r) for r in await cur.fetchall()]
 
 
-async def claim(db: aiosqlite.Connection, row_id: int) -> bool:
-    """Mark the row in flight before the network call; False if someone else took it."""
-    cur = await db.execute("UPDATE outbox SET status = 'sending' WHERE id = ? AND status = 'pending'", (row_id,))
-    return cur.rowcount == 1
+async def claim(db: aiosqlite.Connection, row_ids: list[int]) -> set[int]:
+    """Mark rows in flight before the network calls, in one statement; returns those this caller got.
+    A crash leaves them 'sending': the ones not yet sent go out after the restart, none twice but the
+    few whose call was under way."""
+    if not row_ids:
+        return set()
+    marks = ",".join("?" * len(row_ids))
+    sql = f"UPDATE outbox SET status = 'sending' WHERE status = 'pending' AND id IN ({marks}) RETURNING id"
+    async with db.execute(sql, row_ids) as cur:
+        return {r[0] for r in await cur.fetchall()}
 
 
 async def finish(
@@ -110,8 +137,8 @@ async def counts(db: aiosqlite.Connection, broadcast_id: int) -> dict[str, int]:
 
 async def upcoming(db: aiosqlite.Connection, person_id: int, now: dt.datetime, limit: int = 10) -> list[Row]:
     async with db.execute(
-        "SELECT * FROM outbox WHERE person_id = ? AND status = 'pending' AND not_before > ? ORDER BY not_before"
-        " LIMIT ?",
+        f"SELECT o.*, {_ADDRESS} FROM outbox o WHERE o.person_id = ? AND o.status = 'pending' AND o.not_before > ?"
+        " ORDER BY o.not_before LIMIT ?",
         (person_id, stamp(now), limit),
     ) as cur:
         return [_row(r) for r in await cur.fetchall()]

@@ -130,18 +130,6 @@ async def is_muted(db: aiosqlite.Connection, person_id: int) -> bool:
     return bool(row and row[0])
 
 
-async def address(db: aiosqlite.Connection, person_id: int) -> tuple[str, str] | None:
-    """Where to reach a person: their chosen channel if still active, else their most recent active identity."""
-    sql = (
-        "SELECT i.channel, i.external_id FROM identities i JOIN people p ON p.id = i.person_id"
-        " WHERE i.person_id = ? AND i.active = 1"
-        " ORDER BY (i.channel = p.preferred_channel) DESC, i.created_at DESC LIMIT 1"
-    )
-    async with db.execute(sql, (person_id,)) as cur:
-        row = await cur.fetchone()
-    return (row[0], row[1]) if row else None
-
-
 async def deactivate(db: aiosqlite.Connection, channel: str, external_id: str) -> None:
     """The person blocked the bot on this channel: skip it from now on."""
     await db.execute("UPDATE identities SET active = 0 WHERE channel = ? AND external_id = ?", (channel, external_id))

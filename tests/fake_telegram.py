@@ -16,14 +16,26 @@ from urllib.parse import parse_qs
 BOT = {"id": 999, "is_bot": True, "first_name": "Trợ lý PAPI", "username": "tro_ly_papi_bot"}
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # a bot sending concurrently opens many connections at once
+    daemon_threads = True
+
+
 class FakeBotApi:
-    def __init__(self) -> None:
+    """`rate_cap` messages per second at most, as Telegram does: more get 429 with retry_after."""
+
+    def __init__(self, rate_cap: float | None = None, blocked: frozenset[int] = frozenset()) -> None:
+        self.rate_cap = rate_cap
+        self.blocked = blocked  # chat ids that have blocked the bot: sendMessage answers 403
+        self.rejected = 0
+        self._tokens = rate_cap or 0.0
+        self._filled = time.monotonic()
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self._updates: list[dict[str, Any]] = []
         self._next_update = 1
         self._next_message = 1
         self._cond = threading.Condition()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _Server(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -90,6 +102,35 @@ class FakeBotApi:
         self._next_message += 1
         return self._next_message
 
+    def _refusal(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+        """A 429 past the rate cap, a 403 for a chat that blocked the bot; None to go ahead."""
+        if method != "sendMessage":
+            return None
+        if int(params.get("chat_id", 0)) in self.blocked:
+            return 403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+        if self.rate_cap is None:
+            return None
+        with self._cond:  # a token bucket: `rate_cap` a second sustained, bursts up to one second's worth
+            now = time.monotonic()
+            self._tokens = min(self.rate_cap, self._tokens + (now - self._filled) * self.rate_cap)
+            self._filled = now
+            if self._tokens < 1:
+                self.rejected += 1
+                return 429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                             "parameters": {"retry_after": 1}}
+            self._tokens -= 1
+        return None
+        with self._cond:
+            now = time.monotonic()
+            while self._window and now - self._window[0] >= 1.0:
+                self._window.popleft()
+            if len(self._window) >= self.rate_cap:
+                self.rejected += 1
+                return 429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                             "parameters": {"retry_after": 1}}
+            self._window.append(now)
+        return None
+
     def _answer(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT
@@ -111,16 +152,25 @@ class FakeBotApi:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep connections open, as the real Bot API does
+            disable_nagle_algorithm = True  # headers and body go out as two writes: no 40 ms wait between
+
             def do_POST(self) -> None:
                 method = self.path.rsplit("/", 1)[-1]
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                if len(body) < length:  # the client died mid-request: nothing was delivered
+                    self.close_connection = True
+                    return
                 params = _parse(body, self.headers.get("Content-Type", ""))
-                if method not in ("getUpdates", "getMe"):
+                refusal = fake._refusal(method, params)
+                if refusal is None and method not in ("getUpdates", "getMe"):
                     with fake._cond:
                         fake.calls.append((method, params))
                         fake._cond.notify_all()
-                payload = json.dumps({"ok": True, "result": fake._answer(method, params)}).encode()
-                self.send_response(200)
+                status, answer = refusal or (200, {"ok": True, "result": fake._answer(method, params)})
+                payload = json.dumps(answer).encode()
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
@@ -146,3 +196,38 @@ def _parse(body: bytes, content_type: str) -> dict[str, Any]:
         except json.JSONDecodeError:
             params[key] = value
     return params
+
+
+def serve(port: int, rate_cap: float | None) -> None:
+    """Run the fake API as its own process (`python -m tests.fake_telegram PORT [CAP]`), so a benchmark's
+    bot does not share a core and the GIL with it; GET /stats returns the messages received per chat."""
+    import sys
+
+    # many keep-alive connections, one thread each: the default 5 ms GIL switch interval would queue them
+    sys.setswitchinterval(1e-4)
+    api = FakeBotApi(rate_cap=rate_cap)
+    api._server.server_close()
+    handler = api._handler()
+
+    class WithStats(handler):  # type: ignore[valid-type, misc]
+        def do_GET(self) -> None:
+            with api._cond:
+                counts: dict[str, int] = {}
+                for name, params in api.calls:
+                    if name == "sendMessage":
+                        counts[str(params["chat_id"])] = counts.get(str(params["chat_id"]), 0) + 1
+                payload = json.dumps({"per_chat": counts, "rejected": api.rejected}).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+    server = _Server(("127.0.0.1", port), WithStats)
+    print(f"http://127.0.0.1:{server.server_port}/bot", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    import sys
+
+    serve(int(sys.argv[1]), float(sys.argv[2]) if len(sys.argv) > 2 else None)

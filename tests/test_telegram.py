@@ -9,6 +9,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.channels import telegram
+from bot.channels.plain import split_text
 from bot.settings import Settings
 from handlers.core import Core
 from tests.fake_telegram import FakeBotApi
@@ -94,6 +95,6 @@ async def test_handler_error_is_answered_with_an_apology(running: FakeBotApi, co
 
 def test_split_text_keeps_every_part_under_the_limit() -> None:
     text = "\n".join(f"Dòng {i}: " + "chữ " * 30 for i in range(400))
-    parts = telegram.split_text(text)
+    parts = split_text(text, 4096)
     assert len(parts) > 1 and all(len(p) <= 4096 for p in parts)
     assert "".join(parts).replace("\n", "").replace(" ", "") == text.replace("\n", "").replace(" ", "")

@@ -16,30 +16,19 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.ext import CallbackQueryHandler as ButtonHandler
 
 from bot.app import build_core
+from bot.channels.plain import split_text
 from bot.delivery import Blocked, RetryLater, Sender
 from bot.settings import Settings
 from handlers import commands
 from handlers.core import Core
 from handlers.messages import Attachment, Incoming, Reply
+from storage import events
+from storage.db import utc_now
 
 CHANNEL = "telegram"
 CALLBACK_LIMIT = 64
 APOLOGY = "Xin lỗi, đã có lỗi khi xử lý tin nhắn. Bạn vui lòng thử lại sau ít phút."
 log = logging.getLogger(__name__)
-
-
-def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Split at paragraph, then line, then space boundaries so that every part fits the limit."""
-    parts: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        window = rest[:limit]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
-        cut = cut if cut > limit // 2 else limit
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    parts.append(rest)
-    return [p for p in parts if p]
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -87,7 +76,7 @@ async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -
             chat_id, reply.document, filename=reply.document_name, caption=reply.text[: MessageLimit.CAPTION_LENGTH]
         )
         return
-    chunks = split_text(reply.text)
+    chunks = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
     for i, chunk in enumerate(chunks):
         markup = keyboard(reply) if i == len(chunks) - 1 else None
         await context.bot.send_message(chat_id, chunk, reply_markup=markup)
@@ -98,13 +87,18 @@ def core_of(context: ContextTypes.DEFAULT_TYPE) -> Core:
 
 
 async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    core = core_of(context)
+    # Telegram redelivers an update after a slow answer, a lost webhook reply or a restart before the
+    # poll offset was confirmed: its update_id makes the second copy recognisable, so no step runs twice.
+    if not await events.first_seen(core.db, CHANNEL, str(update.update_id), utc_now()):
+        return
     if update.callback_query is not None:
         await update.callback_query.answer()
     msg = incoming(update)
     chat = update.effective_chat
     if msg is None or chat is None:
         return
-    for reply in await core_of(context).handle(msg):
+    for reply in await core.handle(msg):
         await send(context, chat.id, reply)
 
 
@@ -158,28 +152,12 @@ def build(settings: Settings, core: Core | None = None, updater: bool = True) ->
     return app
 
 
-def run(settings: Settings) -> None:
-    app = build(settings)
-    if settings.webhook_url:
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
-
-
 def sender(app: Application) -> Sender:
     """Delivery of outbox messages: Telegram's errors translated to what the sweep understands."""
 
     async def send(external_id: str, text: str) -> None:
         try:
-            for chunk in split_text(text):
+            for chunk in split_text(text, MessageLimit.MAX_TEXT_LENGTH):
                 await app.bot.send_message(int(external_id), chunk)
         except Forbidden as blocked:  # "bot was blocked by the user", "user is deactivated"
             raise Blocked() from blocked

@@ -34,7 +34,7 @@ CREATE TABLE outbox (
     created_at TEXT NOT NULL,
     sent_at TEXT
 );
-CREATE INDEX outbox_due ON outbox (status, not_before) WHERE status IN ('pending', 'sending');
+CREATE INDEX outbox_due ON outbox (not_before) WHERE status = 'pending';
 CREATE INDEX outbox_by_broadcast ON outbox (broadcast_id, status);
 CREATE INDEX outbox_by_person ON outbox (person_id, status);
 

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from contextlib import suppress
 
 from bot.channels.plain import as_text, split_text, units
-from bot.channels.zalo.api import TEXT_LIMIT, Unauthorized, ZaloClient, ZaloError
+from bot.channels.zalo.api import TEXT_LIMIT, Retryable, Unauthorized, ZaloClient, ZaloError
 from bot.channels.zalo.models import Event, Update
+from bot.delivery import RetryLater, Sender
 from handlers.core import Core
 from handlers.messages import Attachment, Incoming, Reply
 from storage import events
@@ -261,3 +262,15 @@ async def _cancel(task: asyncio.Task[None] | None) -> None:
         task.cancel()
         with suppress(asyncio.CancelledError):
             await task
+
+
+def sender(channel: ZaloChannel) -> Sender:
+    """Delivery of outbox messages on Zalo; Zalo documents no 'blocked' error, so none is reported."""
+
+    async def send(external_id: str, text: str) -> None:
+        try:
+            await channel.send(external_id, Reply(text))
+        except Retryable as busy:  # the client's own retries are spent: the sweep comes back later
+            raise RetryLater(60) from busy
+
+    return send
