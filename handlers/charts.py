@@ -1,7 +1,8 @@
-"""PNG charts drawn in memory with matplotlib: a radar of a province's dimensions and a line of its totals.
+"""PNG charts drawn in memory with matplotlib: a radar of a province's dimensions, a line of its totals, and for
+admins the share of tasks each commune has reported for the current period.
 
-`radar` and `line` draw; `province_radar` and `province_trend` choose what to draw from the score table and
-the plans' targets.
+`radar`, `line` and `completion` draw; `province_radar` and `province_trend` choose what to draw from the score
+table and the plans' targets (the completion figures are counted in handlers.officials).
 
 Only the object API (Figure + Agg canvas) is used, never pyplot: no global list of open figures to leak
 from or to close. matplotlib is imported when a chart is drawn, not
@@ -32,6 +33,7 @@ _LOCK = threading.Lock()
 FONT = "DejaVu Sans"
 SIZE = (7.5, 7.5)  # inches; at DPI this is 750 × 750 px, sharp on a phone without a heavy file
 DPI = 100
+NOTE_STRIP = 0.3  # inches
 COLORS = ("#1f5fa8", "#d9822b", "#2e8b57", "#b03a2e", "#7f7f7f", "#6a4c93")
 SHORT = {  # the dimensions' names short enough for an axis label and a chat line
     1: "Tham gia của người dân",
@@ -56,10 +58,10 @@ class Series:
     size: float = 5  # marker size
 
 
-def _figure(side: float) -> Figure:
+def _figure(side: float, size: tuple[float, float] = SIZE) -> Figure:
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=SIZE, dpi=DPI)
+    fig = Figure(figsize=size, dpi=DPI)
     fig.set_layout_engine("constrained", w_pad=side)
     return fig
 
@@ -76,11 +78,12 @@ def _rc() -> dict[str, object]:
     return {"font.family": FONT, "font.size": 10, "axes.unicode_minus": True}
 
 
-def _split(note: str, side: float = 0.04) -> tuple[Figure, Figure]:
+def _split(note: str, side: float = 0.04, size: tuple[float, float] = SIZE) -> tuple[Figure, Figure]:
     """The chart's area and a thin strip under it for the note, so the layout keeps legend and note apart.
-    `side` (inches) is room left and right: the layout does not count a polar chart's axis labels."""
-    fig = _figure(side)
-    chart, strip = fig.subfigures(2, 1, height_ratios=(24, 1))
+    `side` (inches) is room left and right: the layout does not count a polar chart's axis labels. The strip
+    keeps one height (0.3 inch, 1/25 of the square charts) whatever the figure's height."""
+    fig = _figure(side, size)
+    chart, strip = fig.subfigures(2, 1, height_ratios=(size[1] - NOTE_STRIP, NOTE_STRIP))
     if note:
         strip.text(0.5, 0.5, note, fontsize=7.5, color="#555555", ha="center", va="center")
     return fig, chart
@@ -131,6 +134,69 @@ def line(title: str, years: Sequence[int], series: Sequence[Series], ylabel: str
         ax.grid(True, alpha=0.3)
         ax.set_title(title, fontsize=13, fontweight="bold")
         chart.legend(loc="outside lower center", ncols=1, fontsize=9, frameon=False)
+        return _png(fig)
+
+
+@dataclass(frozen=True)
+class Completion:
+    """One commune's tasks for the current period: reported, not reported before the due date, overdue."""
+
+    label: str
+    reported: int
+    pending: int
+    overdue: int
+
+    @property
+    def total(self) -> int:
+        return self.reported + self.pending + self.overdue
+
+    @property
+    def percent(self) -> int:
+        """Share reported, rounded half up: Python's round() would show 62.5 % as 62 but 37.5 % as 38."""
+        return (200 * self.reported + self.total) // (2 * self.total) if self.total else 0
+
+
+# (field of Completion, legend label, colour): green for done, orange for not yet due, red for overdue
+PARTS = (
+    ("reported", "Đã báo cáo", COLORS[2]),
+    ("pending", "Chưa báo cáo, chưa đến hạn", COLORS[1]),
+    ("overdue", "Quá hạn, chưa báo cáo", COLORS[3]),
+)
+
+
+def completion(title: str, bars: Sequence[Completion], note: str = "") -> bytes:
+    """One horizontal bar per commune, first at the top, split into the shares of PARTS; the count of tasks
+    inside each wide enough part, and "reported/total · %" on the right. Every bar spans 100 %, so communes
+    with more tasks do not look further ahead. The height grows with the number of bars; the title's lines
+    are kept as given and each wrapped on its own."""
+    import matplotlib
+
+    height = max(4.0, 2.0 + 0.34 * len(bars))
+    with _LOCK, matplotlib.rc_context(_rc()):
+        fig, chart = _split(note, side=0.1, size=(SIZE[0], height))
+        ax = chart.add_subplot()
+        ys = list(range(len(bars)))
+        left = [0.0] * len(bars)
+        for field_name, label, color in PARTS:
+            counts = [getattr(b, field_name) for b in bars]
+            shares = [100 * c / b.total if b.total else 0.0 for c, b in zip(counts, bars, strict=True)]
+            ax.barh(ys, shares, left=left, height=0.6, color=color, label=label)
+            for y, start, share, count in zip(ys, left, shares, counts, strict=True):
+                if share >= 7:  # narrower parts have no room for a number
+                    ax.text(start + share / 2, y, str(count), color="white", ha="center", va="center", fontsize=8)
+            left = [a + b for a, b in zip(left, shares, strict=True)]
+        ax.set_yticks(ys, [textwrap.fill(b.label, 24) for b in bars], fontsize=9)
+        ax.set_ylim(len(bars) - 0.5, -0.5)  # first bar at the top, as the list reads
+        right = ax.secondary_yaxis("right")
+        right.set_yticks(ys, [f"{b.reported}/{b.total} · {b.percent}%" for b in bars], fontsize=9)
+        right.tick_params(length=0)
+        ax.set_xlim(0, 100)
+        ax.set_xticks(range(0, 101, 25), [f"{v}%" for v in range(0, 101, 25)])
+        ax.set_xlabel("Tỷ lệ nhiệm vụ của kỳ báo cáo hiện tại")
+        ax.grid(True, axis="x", alpha=0.3)
+        ax.set_axisbelow(True)
+        ax.set_title("\n".join(textwrap.fill(t, 60) for t in title.split("\n")), fontsize=13, fontweight="bold")
+        chart.legend(loc="outside lower center", ncols=3, fontsize=9, frameon=False)
         return _png(fig)
 
 

@@ -1,0 +1,81 @@
+"""Reading a score question: the words that say what is asked (a score, a chart, a comparison, a verdict on a
+plan…), the year and dimension named, and whether the question belongs here or to search."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from content.normalize import normalize
+
+_YEAR = re.compile(r"\b(20[0-9]{2})\b")
+_DIM = re.compile(r"\b(?:chi so|noi dung|linh vuc)(?: noi dung| thanh phan)?(?: so)? ([1-8])\b|\bd([1-8])\b")
+# A verdict on a plan: "có đạt", "đạt chưa", "so với mục tiêu"… ("đặt mục tiêu", to set one, is excluded
+# before normalising, since both lose their diacritics to "dat").
+_VERDICT = re.compile(
+    r"\b(?:co|da|khong|chua) dat\b|\bdat (?:chua|khong|duoc|muc tieu|chi tieu|ke hoach)\b"
+    r"|\b(?:so voi|hoan thanh|vuot) (?:muc tieu|chi tieu|ke hoach)\b|\bdoi chieu\b|\bket qua papi\b"
+)
+SCORE_WORDS = ("diem", "xep hang", "thu hang", "ket qua papi", "nhom", "dung thu", "hang may")
+PLAN_WORDS = ("ke hoach", "muc tieu", "chi tieu", "nhiem vu", "muon", "phan dau")
+# Questions about reporting on or acting upon results, not about the results: they belong to search even with a
+# province and a year ("Đồng Tháp báo cáo PAPI 2024 gửi ai", "Kon Tum làm gì để tăng điểm").
+OTHER_WORDS = ("bao cao", "tuyen truyen", "gui ai", "han nao", "truoc ngay", "ve dau", "lam gi", "lam the nao",
+               "giai phap", "cai thien")
+RADAR_WORDS = ("radar", "bieu do", "mang nhen")
+TREND_WORDS = ("qua cac nam", "cac nam", "theo nam", "xu huong", "nhieu nam", "tung nam")
+MEDIAN_WORDS = ("trung vi", "ca nuoc", "toan quoc", "trung binh chung", "so voi trung binh", "cac tinh khac")
+STRENGTH_WORDS = ("manh nhat", "yeu nhat", "diem manh", "diem yeu", "manh yeu", "kem nhat", "chi so nao")
+SUB_WORDS = ("thanh phan", "chi tiet")
+COMPARE_WORDS = ("so sanh",)
+MERGER_WORDS = ("sap nhap", "sap xep", "hop nhat", "tinh moi", "thanh pho moi")
+TRIGGERS = SCORE_WORDS + RADAR_WORDS + TREND_WORDS + MEDIAN_WORDS + STRENGTH_WORDS + MERGER_WORDS + COMPARE_WORDS
+
+
+@dataclass(frozen=True)
+class Question:
+    norm: str
+    provinces: tuple[str, ...]
+    year: int | None
+    dimension: int | None
+
+    def has(self, words: tuple[str, ...]) -> bool:
+        padded = f" {self.norm} "
+        return any(f" {w} " in padded for w in words)
+
+
+def parse(text: str, provinces: Callable[[str], list[str]]) -> Question:
+    # "địa điểm" (a place) is not "điểm" (a score): "địa điểm tiếp dân ở Kon Tum" belongs to search
+    norm = normalize(text).replace("dia diem", "dia_diem")
+    year = _YEAR.search(norm)
+    dim = _DIM.search(norm)
+    return Question(
+        norm,
+        tuple(provinces(text)),
+        int(year.group(1)) if year else None,
+        int(dim.group(1) or dim.group(2)) if dim else None,
+    )
+
+
+def asks_verdict(text: str) -> bool:
+    lowered = unicodedata.normalize("NFC", text).lower().replace("đặt", "thiết lập")
+    return _VERDICT.search(normalize(lowered)) is not None
+
+
+def new_name(q: Question) -> bool:
+    """'Đồng Tháp mới': the province formed in 2025, not the former one of the same name."""
+    return any(f"{normalize(p)} moi" in q.norm and "moi nhat" not in q.norm for p in q.provinces)
+
+
+def wants(q: Question, text: str) -> bool:
+    """Score questions with a province; plan questions only when they ask whether targets were met,
+    so "kế hoạch của Đồng Tháp" still goes to search."""
+    if not q.provinces:
+        return False
+    if q.has(PLAN_WORDS):
+        return asks_verdict(text)
+    if q.has(OTHER_WORDS) and not q.has(RADAR_WORDS):
+        return False
+    return q.has(TRIGGERS) or q.year is not None or new_name(q)
