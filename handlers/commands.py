@@ -7,6 +7,7 @@ from dataclasses import dataclass
 EVERYONE = frozenset({"citizen", "official", "leader", "admin"})
 OFFICIALS = frozenset({"official", "leader"})
 ADMINS = frozenset({"admin"})
+STAFF = OFFICIALS | ADMINS
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("nhiemvu", "Nhiệm vụ của đơn vị tôi", OFFICIALS, private=True),
     Command("baocao", "Báo cáo tiến độ nhiệm vụ", OFFICIALS, private=True),
     Command("nhacnho", "Nhắc việc sắp tới; bật, tắt nhắc việc", OFFICIALS, private=True),
+    Command("lienket", "Liên kết tài khoản Telegram và Zalo của bạn", STAFF, private=True),
+    Command("kenh", "Chọn kênh nhận nhắc việc, thông báo", STAFF, private=True),
     Command("tiendo", "Tình hình báo cáo các xã", ADMINS, private=True),
     Command("thongbao", "Gửi thông báo đến cán bộ, người dân", ADMINS, private=True),
     Command("moi", "Cấp mã mời cho cán bộ", ADMINS, private=True),
