@@ -12,6 +12,7 @@ import logging
 import signal
 from contextlib import suppress
 
+import aiosqlite
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram import Update
 from telegram.error import InvalidToken
@@ -28,6 +29,7 @@ from bot.delivery import Sender, Sweeper
 from bot.settings import Settings
 from bot.web import WebServer
 from handlers.core import Core
+from storage.db import connect
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,7 @@ class Runner:
         self.web: WebServer | None = None
         self.port: int | None = None
         self.scheduler: AsyncIOScheduler | None = None
+        self.sweep_db: aiosqlite.Connection | None = None
 
     def health(self) -> dict[str, str]:
         states = {}
@@ -100,7 +103,9 @@ class Runner:
             senders[zalo_channel.CHANNEL] = zalo_sender(self.zalo)
         if not senders or self.core is None:
             return
-        sweeper = Sweeper(self.core.db, self.core.kb, self.settings.zone, senders, clock=self.core.clock,
+        # its own connection: the sweep's transactions must not interleave with a conversation's
+        self.sweep_db = await connect(self.settings.database)
+        sweeper = Sweeper(self.sweep_db, self.core.kb, self.settings.zone, senders, clock=self.core.clock,
                           quiet_hours=self.settings.quiet_window)
         self.scheduler = await scheduler.start(sweeper, self.settings.sweep_seconds)
 
@@ -149,6 +154,8 @@ class Runner:
     async def stop(self) -> None:
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
+        if self.sweep_db is not None:
+            await self.sweep_db.close()
         # Channels first, while the web server still serves the images their last replies point to;
         # a webhook arriving meanwhile gets 503 and is delivered again after the restart.
         if self.zalo is not None:

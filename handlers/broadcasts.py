@@ -13,7 +13,7 @@ import aiosqlite
 from content.loader import KnowledgeBase
 from handlers.assignments import tasks_for
 from storage import org, outbox, reports
-from storage.db import stamp
+from storage.db import stamp, transaction
 from storage.org import place_key
 from storage.outbox import Item
 
@@ -98,8 +98,7 @@ async def create(
     send_at: dt.datetime, now: dt.datetime,
 ) -> int:
     """One broadcast row and one outbox row per recipient, in one transaction."""
-    await db.execute("BEGIN IMMEDIATE")
-    try:
+    async with transaction(db):
         cur = await db.execute(
             "INSERT INTO broadcasts (author_id, text, audience, recipients, send_at, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -115,10 +114,6 @@ async def create(
              for pid in people_ids),
             now,
         )
-        await db.execute("COMMIT")
-    except BaseException:
-        await db.execute("ROLLBACK")
-        raise
     return broadcast_id
 
 

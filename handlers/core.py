@@ -8,6 +8,7 @@ answered from data; everything else goes to search.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 from collections.abc import Awaitable, Callable
@@ -19,12 +20,12 @@ import aiosqlite
 from content.loader import KnowledgeBase
 from content.normalize import normalize
 from content.search import SearchIndex, Verdict, verdict
-from handlers import broadcast_flow, commands, flow, invite_flow, officials, reminders, report_flow
+from handlers import broadcast_flow, commands, flow, invite_flow, linking, officials, reminders, report_flow
 from handlers.documents import Documents, choice
 from handlers.flow import CHOICE, Answer, Ctx
 from handlers.messages import Choice, Incoming, Reply
 from handlers.scores import Scores
-from storage import gaps, people, sessions
+from storage import events, gaps, people, sessions
 from storage.db import utc_now
 from storage.sessions import Session
 
@@ -106,8 +107,24 @@ class Core:
         self.index = index or SearchIndex(self.documents.docs())
         self.admins = admins  # "channel:id" of bootstrap administrators, from settings
         self.bot_usernames: dict[str, str] = {}  # per channel, for invitation deep links
+        # One message at a time: channels run concurrently (Telegram and Zalo workers) on one SQLite
+        # connection, and a statement from one must not land inside another's open transaction.
+        self._lock = asyncio.Lock()
+
+    async def first_seen(self, channel: str, event_id: str) -> bool:
+        """Record an incoming event's id; False when the platform delivered it before."""
+        async with self._lock:
+            return await events.first_seen(self.db, channel, event_id, self.clock())
+
+    async def forget_seen(self, now: dt.datetime) -> None:
+        async with self._lock:
+            await events.prune(self.db, now)
 
     async def handle(self, msg: Incoming) -> list[Reply]:
+        async with self._lock:
+            return await self._handle(msg)
+
+    async def _handle(self, msg: Incoming) -> list[Reply]:
         now = msg.at or self.clock()
         person = await people.identify(self.db, msg.channel, msg.user_id, now)
         if person.role != "admin" and f"{msg.channel}:{msg.user_id}" in self.admins:
@@ -179,11 +196,13 @@ class Core:
         simple: dict[str, Callable[[], Awaitable[Reply]]] = {
             "dangky": lambda: officials.register(ctx, arg, msg.name),
             "nhiemvu": lambda: officials.my_tasks(ctx),
-            "tiendo": lambda: officials.progress(ctx),
+            "tiendo": lambda: officials.progress(ctx, arg),
             "nguoidung": lambda: officials.members(ctx),
             "thuhoi": lambda: officials.revoke(ctx, arg),
             "xuat": lambda: officials.export_file(ctx, arg),
             "nhacnho": lambda: reminders.mine(ctx, arg),
+            "lienket": lambda: linking.link(ctx, arg, msg.channel, msg.user_id),
+            "kenh": lambda: linking.choose(ctx, arg),
         }
         if name in simple:
             return [await simple[name]()], session

@@ -142,7 +142,7 @@ class Documents:
 
     def disclosure_list(self) -> Reply:
         lines = [
-            f"{n}. {i.title}\n   Căn cứ: {i.legal_basis[0]}. {i.duration}"
+            f"{n}. {i.title}\n   Căn cứ: {i.legal_basis[0]}. {i.duration.strip().splitlines()[0].lstrip('- ')}"
             for n, i in enumerate(self.kb.disclosure.items, start=1)
         ]
         text = (

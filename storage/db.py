@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiosqlite
@@ -19,6 +21,22 @@ def utc_now() -> dt.datetime:
 def stamp(moment: dt.datetime) -> str:
     """Stored times are UTC with an explicit offset."""
     return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+@asynccontextmanager
+async def transaction(db: aiosqlite.Connection) -> AsyncIterator[None]:
+    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error; inside an open transaction, it joins that one."""
+    own = not db.in_transaction
+    if own:
+        await db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if own:
+            await db.execute("ROLLBACK")
+        raise
+    if own:
+        await db.execute("COMMIT")
 
 
 def migration_files() -> list[tuple[int, Path]]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from storage.db import stamp
+from storage.db import stamp, transaction
 
 MAX_ATTEMPTS = 5
 
@@ -38,10 +38,7 @@ class Row:
 async def enqueue(db: aiosqlite.Connection, items: Iterable[Item], now: dt.datetime) -> int:
     """Queue what is not queued yet; returns how many rows are new. Planning the same thing again is harmless."""
     before = db.total_changes
-    own = not db.in_transaction  # one transaction for the batch: a commit per row would cost a sync each
-    if own:
-        await db.execute("BEGIN IMMEDIATE")
-    try:
+    async with transaction(db):  # one transaction for the batch: a commit per row would cost a sync each
         await db.executemany(
             "INSERT INTO outbox (key, kind, person_id, text, not_before, plan_id, unit_id, period, due, broadcast_id,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
@@ -51,12 +48,6 @@ async def enqueue(db: aiosqlite.Connection, items: Iterable[Item], now: dt.datet
                 for i in items
             ],
         )
-    except BaseException:
-        if own:
-            await db.execute("ROLLBACK")
-        raise
-    if own:
-        await db.execute("COMMIT")
     return db.total_changes - before
 
 

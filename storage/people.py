@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from storage.db import stamp
+from storage.db import stamp, transaction
 
 
 @dataclass(frozen=True)
@@ -41,23 +41,24 @@ async def get(db: aiosqlite.Connection, person_id: int) -> Person | None:
 
 async def identify(db: aiosqlite.Connection, channel: str, external_id: str, now: dt.datetime) -> Person:
     """The person behind (channel, sender id), created as a citizen on first contact."""
-    sql = f"{_SELECT} JOIN identities i ON p.id = i.person_id WHERE i.channel = ? AND i.external_id = ?"
+    sql = (
+        "SELECT p.id, p.role, p.unit_id, p.province, i.active FROM people p JOIN identities i ON p.id = i.person_id"
+        " WHERE i.channel = ? AND i.external_id = ?"
+    )
     async with db.execute(sql, (channel, external_id)) as cur:
         row = await cur.fetchone()
     if row:
+        if not row["active"]:  # marked blocked earlier; writing to the bot again means it may reach them
+            await db.execute("UPDATE identities SET active = 1 WHERE channel = ? AND external_id = ?",
+                             (channel, external_id))
         return _person(row)
-    await db.execute("BEGIN IMMEDIATE")
-    try:
+    async with transaction(db):
         cur = await db.execute("INSERT INTO people (created_at) VALUES (?)", (stamp(now),))
         person_id = cur.lastrowid
         await db.execute(
             "INSERT INTO identities (channel, external_id, person_id, created_at) VALUES (?, ?, ?, ?)",
             (channel, external_id, person_id, stamp(now)),
         )
-        await db.execute("COMMIT")
-    except BaseException:
-        await db.execute("ROLLBACK")
-        raise
     assert person_id is not None
     return Person(id=person_id, role="citizen")
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import aiosqlite
 
-from storage.db import stamp
+from storage.db import stamp, transaction
 
 STATUSES = {
     "chua": "Chưa thực hiện",
@@ -28,7 +28,9 @@ class Evidence:
 
 
 @dataclass(frozen=True)
-class NewReport:
+class Content:
+    """What a report says, for one task, unit and period."""
+
     plan_id: str
     task_id: str
     unit_id: int
@@ -38,23 +40,18 @@ class NewReport:
     done_text: str
     difficulties: str | None
     reporter_id: int
-    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class NewReport(Content):
+    idempotency_key: str = ""
     evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True)
-class Report:
-    id: int
-    plan_id: str
-    task_id: str
-    unit_id: int
-    period: str
-    status: str
-    percent: int
-    done_text: str
-    difficulties: str | None
-    reporter_id: int
-    submitted_at: dt.datetime
+class Report(Content):
+    id: int = 0
+    submitted_at: dt.datetime = dt.datetime.min
     evidence_count: int = 0
     supersedes: int | None = None
     evidence: list[Evidence] = field(default_factory=list)
@@ -87,8 +84,7 @@ async def submit(db: aiosqlite.Connection, new: NewReport, now: dt.datetime) -> 
     existing = await by_key(db, new.idempotency_key)
     if existing:
         return existing, False
-    await db.execute("BEGIN IMMEDIATE")
-    try:
+    async with transaction(db):
         async with db.execute(
             "SELECT id FROM reports WHERE plan_id = ? AND task_id = ? AND unit_id = ? AND period = ?"
             " AND superseded_at IS NULL",
@@ -111,10 +107,6 @@ async def submit(db: aiosqlite.Connection, new: NewReport, now: dt.datetime) -> 
             "INSERT INTO evidence (report_id, kind, file_id, url, name, size) VALUES (?, ?, ?, ?, ?, ?)",
             [(report_id, e.kind, e.file_id, e.url, e.name, e.size) for e in new.evidence],
         )
-        await db.execute("COMMIT")
-    except BaseException:
-        await db.execute("ROLLBACK")
-        raise
     stored = await by_key(db, new.idempotency_key)
     assert stored is not None
     return stored, True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from handlers.core import NOT_FOUND, Core
 from handlers.messages import Attachment, Incoming
 
@@ -110,3 +112,10 @@ async def test_bootstrap_admin_gets_the_admin_menu(core: Core) -> None:
     assert any("Kế hoạch" in c.label for c in replies[0].choices)
     citizen = await core.handle(msg("/start", user="someone"))
     assert not any("Kế hoạch" in c.label for c in citizen[0].choices)
+
+
+async def test_channels_handling_messages_at_once_share_the_database_safely(core: Core) -> None:
+    """Telegram and Zalo workers call the core concurrently; new people open write transactions."""
+    messages = [Incoming(ch, f"{ch}-{n}", text="/start") for n in range(15) for ch in ("telegram", "zalo")]
+    replies = await asyncio.gather(*(core.handle(m) for m in messages))
+    assert all("Trợ lý PAPI" in r[0].text for r in replies)

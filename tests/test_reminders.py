@@ -207,3 +207,10 @@ async def test_nothing_is_lost_across_a_reopened_database(kb: KnowledgeBase, tmp
     await sweeper.sweep()
     assert phone.inbox == {"u": ["📢 Thông báo:\nMột"]}
     await db.close()
+
+
+async def test_writing_again_after_blocking_reactivates_the_channel(duyen_hai: Core) -> None:
+    await duyen_hai.db.execute("UPDATE identities SET active = 0 WHERE external_id = 'vien-chuc'")
+    await duyen_hai.handle(Incoming("console", "vien-chuc", text="/help", at=at("2021-09-03 09:00")))
+    async with duyen_hai.db.execute("SELECT active FROM identities WHERE external_id = 'vien-chuc'") as cur:
+        assert (await cur.fetchone())[0] == 1

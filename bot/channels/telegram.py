@@ -22,8 +22,6 @@ from bot.settings import Settings
 from handlers import commands
 from handlers.core import Core
 from handlers.messages import Attachment, Incoming, Reply
-from storage import events
-from storage.db import utc_now
 
 CHANNEL = "telegram"
 CALLBACK_LIMIT = 64
@@ -90,7 +88,7 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     core = core_of(context)
     # Telegram redelivers an update after a slow answer, a lost webhook reply or a restart before the
     # poll offset was confirmed: its update_id makes the second copy recognisable, so no step runs twice.
-    if not await events.first_seen(core.db, CHANNEL, str(update.update_id), utc_now()):
+    if not await core.first_seen(CHANNEL, str(update.update_id)):
         return
     if update.callback_query is not None:
         await update.callback_query.answer()

@@ -21,7 +21,6 @@ from bot.channels.zalo.models import Event, Update
 from bot.delivery import RetryLater, Sender
 from handlers.core import Core
 from handlers.messages import Attachment, Incoming, Reply
-from storage import events
 from storage.db import utc_now
 
 CHANNEL = "zalo"
@@ -198,7 +197,7 @@ class ZaloChannel:
             log.info("Bỏ qua sự kiện Zalo không xử lý được: %s", update.event_name)
             return
         now = self.clock()
-        if not await events.first_seen(self.core.db, CHANNEL, event_key(update), now):
+        if not await self.core.first_seen(CHANNEL, event_key(update)):
             log.info("Bỏ qua sự kiện Zalo đã xử lý (gửi lại): %s", update.event_name)
             return
         await self._prune(now)
@@ -232,7 +231,7 @@ class ZaloChannel:
     async def _prune(self, now: dt.datetime) -> None:
         if self._pruned is None or now - self._pruned >= PRUNE_EVERY:
             self._pruned = now
-            await events.prune(self.core.db, now)
+            await self.core.forget_seen(now)
 
     # --- out -------------------------------------------------------------------------------------
 
