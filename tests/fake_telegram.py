@@ -7,21 +7,17 @@ setMyCommands and deleteWebhook; it records every call so tests can assert what 
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs
+
+from tests.local_server import LocalApi, Server
 
 BOT = {"id": 999, "is_bot": True, "first_name": "Trợ lý PAPI", "username": "tro_ly_papi_bot"}
 
 
-class _Server(ThreadingHTTPServer):
-    request_queue_size = 256  # a bot sending concurrently opens many connections at once
-    daemon_threads = True
-
-
-class FakeBotApi:
+class FakeBotApi(LocalApi):
     """`rate_cap` messages per second at most, as Telegram does: more get 429 with retry_after."""
 
     def __init__(self, rate_cap: float | None = None, blocked: frozenset[int] = frozenset()) -> None:
@@ -30,25 +26,10 @@ class FakeBotApi:
         self.rejected = 0
         self._tokens = rate_cap or 0.0
         self._filled = time.monotonic()
-        self.calls: list[tuple[str, dict[str, Any]]] = []
         self._updates: list[dict[str, Any]] = []
         self._next_update = 1
         self._next_message = 1
-        self._cond = threading.Condition()
-        self._server = _Server(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}/bot"
-
-    def __enter__(self) -> FakeBotApi:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(self._handler())
 
     # --- what a user does ------------------------------------------------------------------------
 
@@ -82,19 +63,6 @@ class FakeBotApi:
 
     # --- what tests read -----------------------------------------------------------------------
 
-    def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
-        with self._cond:
-            return [params for name, params in self.calls if name == method]
-
-    def wait_for(self, method: str, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while len([1 for name, _ in self.calls if name == method]) < count:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"{method}: expected {count} calls, got {self.calls}")
-                self._cond.wait(left)
-            return [params for name, params in self.calls if name == method]
 
     # --- the server ------------------------------------------------------------------------------
 
@@ -222,7 +190,7 @@ def serve(port: int, rate_cap: float | None) -> None:
             self.end_headers()
             self.wfile.write(payload)
 
-    server = _Server(("127.0.0.1", port), WithStats)
+    server = Server(("127.0.0.1", port), WithStats)
     print(f"http://127.0.0.1:{server.server_port}/bot", flush=True)
     server.serve_forever()
 

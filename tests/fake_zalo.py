@@ -15,8 +15,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.local_server import LocalApi
 
 TOKEN = "1459232241454765289:fake-zalo-token-Xyz"
 BOT = {"id": "1459232241454765289", "account_name": "bot.PapiTest", "account_type": "BASIC", "can_join_groups": False}
@@ -30,31 +32,16 @@ def utf16_units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-class FakeZalo:
+class FakeZalo(LocalApi):
     def __init__(self, token: str = TOKEN, fetch_photos: bool = False) -> None:
         self.token = token
         self.fetch_photos = fetch_photos
-        self.calls: list[tuple[str, dict[str, Any]]] = []
         self.deliveries: list[int] = []  # HTTP status of each webhook delivery
         self.photos: list[tuple[int, bytes, str]] = []  # (status, body, content type) of fetched photo URLs
         self.webhook: dict[str, str] | None = None
         self._updates: list[dict[str, Any]] = []
         self._faults: dict[str, list[tuple[int, int]]] = {}  # method -> [(error_code, http_status)]
-        self._cond = threading.Condition()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}/bot"
-
-    def __enter__(self) -> FakeZalo:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(self._handler())
 
     # --- what a user does ------------------------------------------------------------------------
 
@@ -137,19 +124,6 @@ class FakeZalo:
         with self._cond:
             return len(self._updates)
 
-    def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
-        with self._cond:
-            return [params for name, params in self.calls if name == method]
-
-    def wait_for(self, method: str, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while len([1 for name, _ in self.calls if name == method]) < count:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"{method}: expected {count} calls, got {self.calls}")
-                self._cond.wait(left)
-            return [params for name, params in self.calls if name == method]
 
     # --- the server ------------------------------------------------------------------------------
 
