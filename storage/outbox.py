@@ -124,12 +124,3 @@ async def counts(db: aiosqlite.Connection, broadcast_id: int) -> dict[str, int]:
         "SELECT status, COUNT(*) FROM outbox WHERE broadcast_id = ? GROUP BY status", (broadcast_id,)
     ) as cur:
         return {r[0]: r[1] for r in await cur.fetchall()}
-
-
-async def upcoming(db: aiosqlite.Connection, person_id: int, now: dt.datetime, limit: int = 10) -> list[Row]:
-    async with db.execute(
-        f"SELECT o.*, {_ADDRESS} FROM outbox o WHERE o.person_id = ? AND o.status = 'pending' AND o.not_before > ?"
-        " ORDER BY o.not_before LIMIT ?",
-        (person_id, stamp(now), limit),
-    ) as cur:
-        return [_row(r) for r in await cur.fetchall()]

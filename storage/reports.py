@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import aiosqlite
 
@@ -54,7 +54,6 @@ class Report(Content):
     submitted_at: dt.datetime = dt.datetime.min
     evidence_count: int = 0
     supersedes: int | None = None
-    evidence: list[Evidence] = field(default_factory=list)
 
 
 _COLUMNS = (
@@ -128,17 +127,3 @@ async def current(
     async with db.execute(sql, args) as cur:
         rows = await cur.fetchall()
     return {(r["plan_id"], r["task_id"], r["unit_id"], r["period"]): _report(r) for r in rows}
-
-
-async def history(db: aiosqlite.Connection, plan_id: str, task_id: str, unit_id: int, period: str) -> list[Report]:
-    async with db.execute(
-        f"SELECT {_COLUMNS} FROM reports r WHERE plan_id = ? AND task_id = ? AND unit_id = ? AND period = ?"
-        " ORDER BY r.id",
-        (plan_id, task_id, unit_id, period),
-    ) as cur:
-        return [_report(r) for r in await cur.fetchall()]
-
-
-async def periods(db: aiosqlite.Connection) -> list[str]:
-    async with db.execute("SELECT DISTINCT period FROM reports ORDER BY period") as cur:
-        return [r[0] for r in await cur.fetchall()]
