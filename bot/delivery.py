@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from content.loader import KnowledgeBase
-from handlers import broadcasts, reminders
+from handlers import broadcasts, core, reminders
 from storage import outbox, people
 from storage.outbox import Row
 
@@ -79,6 +79,7 @@ class Sweeper:
             self._planned_at = now
             if queued:
                 log.info("Đã lên lịch %d tin nhắc việc", queued)
+        await outbox.enqueue(self.db, await core.expire_abandoned(self.db, now), now)
         stats = await self.deliver(now)
         await broadcasts.report_finished(self.db, now, self.zone)
         return stats

@@ -27,6 +27,7 @@ from handlers.messages import Choice, Incoming, Reply
 from handlers.scores import Scores
 from storage import events, gaps, people, sessions
 from storage.db import utc_now
+from storage.outbox import Item
 from storage.sessions import Session
 
 MAX_QUESTION = 1000
@@ -61,6 +62,21 @@ NOT_FOUND = (
 )
 STALE = "Lựa chọn này không còn hiệu lực. Gõ /help để xem các lệnh."
 GREETINGS = {"xin chao", "chao", "chao ban", "chao bot", "hello", "hi", "alo", "a lo", "chao ad", "chao admin"}
+
+
+async def expire_abandoned(db: aiosqlite.Connection, now: dt.datetime) -> list[Item]:
+    """Close conversations left unanswered past their expiry (the draft of a report is kept) and return the
+    notice each person gets, for the outbox; the same expiry also happens on the person's next message."""
+    notices = []
+    for channel, external_id, person_id, session in await sessions.abandoned(db, now):
+        spec = FLOWS.get(session.flow or "")
+        if spec is None:
+            continue
+        note, closed = flow.expire(spec, session)
+        await sessions.save(db, channel, external_id, closed, now)
+        key = f"expired:{channel}:{external_id}:{session.expires_at}"
+        notices.append(Item(key, "notice", person_id, note.text, now))
+    return notices
 
 
 def _menu(role: str) -> tuple[Choice, ...]:

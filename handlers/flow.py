@@ -151,7 +151,7 @@ def expired(session: Session, now: dt.datetime) -> bool:
 
 def expire(flow: Flow, session: Session) -> tuple[Reply, Session]:
     kept = {k: v for k, v in session.draft.items() if not k.startswith("_")} if flow.keep_on_expiry else None
-    note = " Bản nháp được giữ lại: lần sau bạn có thể làm tiếp." if kept else ""
+    note = f" Bản nháp được giữ lại: gõ /{flow.name} để làm tiếp." if kept else ""
     reply = Reply(f"Phiên {flow.title} trước đã hết hạn vì quá {int(flow.ttl.total_seconds() // 3600)} giờ "
                   f"không có trả lời.{note}")
     return reply, replace(cleared(session), kept_draft=kept or session.kept_draft)

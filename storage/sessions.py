@@ -60,3 +60,15 @@ async def save(db: aiosqlite.Connection, channel: str, external_id: str, session
             json.dumps(session.kept_draft, ensure_ascii=False) if session.kept_draft is not None else None,
         ),
     )
+
+
+async def abandoned(db: aiosqlite.Connection, now: dt.datetime) -> list[tuple[str, str, int, Session]]:
+    """Conversations whose expiry has passed: (channel, external id, person id, session)."""
+    sql = (
+        "SELECT s.channel, s.external_id, i.person_id FROM sessions s"
+        " JOIN identities i ON i.channel = s.channel AND i.external_id = s.external_id"
+        " WHERE s.flow IS NOT NULL AND s.expires_at <= ?"
+    )
+    async with db.execute(sql, (stamp(now),)) as cur:
+        rows = await cur.fetchall()
+    return [(r[0], r[1], r[2], await load(db, r[0], r[1])) for r in rows]

@@ -214,3 +214,23 @@ async def test_writing_again_after_blocking_reactivates_the_channel(duyen_hai: C
     await duyen_hai.handle(Incoming("console", "vien-chuc", text="/help", at=at("2021-09-03 09:00")))
     async with duyen_hai.db.execute("SELECT active FROM identities WHERE external_id = 'vien-chuc'") as cur:
         assert (await cur.fetchone())[0] == 1
+
+
+async def test_abandoned_report_expires_with_a_message_and_keeps_the_draft(duyen_hai: Core) -> None:
+    start = at("2021-08-10 09:00")
+    for text in ("/baocao", "1", "Đang thực hiện"):
+        await duyen_hai.handle(Incoming("console", "vien-chuc", text=text, at=start))
+    phone = Phone()
+    clock = [start + dt.timedelta(hours=23)]
+    sweeper = Sweeper(duyen_hai.db, duyen_hai.kb, VN, {"console": phone.send}, clock=lambda: clock[0])
+    sweeper._planned_at = clock[0]  # this test is about the conversation, not reminders
+    await sweeper.sweep()
+    assert "vien-chuc" not in phone.inbox, "not before 24 hours"
+    clock[0] = start + dt.timedelta(hours=24, minutes=1)
+    await sweeper.sweep()
+    assert phone.inbox["vien-chuc"] == [
+        "Phiên báo cáo tiến độ trước đã hết hạn vì quá 24 giờ không có trả lời. "
+        "Bản nháp được giữ lại: gõ /baocao để làm tiếp."
+    ]
+    resumed = await duyen_hai.handle(Incoming("console", "vien-chuc", text="/baocao", at=clock[0]))
+    assert "Tiếp tục bản nháp" in resumed[0].text and "Bước 3/7" in resumed[-1].text
