@@ -167,7 +167,15 @@ class Target(Strict):
     value: float | None = None
     min_increase: float | None = None
     group: Text | None = None
+    # "ít nhất 03 chỉ số nội dung thuộc nhóm Cao": at least this many dimensions in `group` (dimension is None)
+    min_dimensions: int | None = Field(default=None, ge=1, le=8)
     text: Text
+
+    @model_validator(mode="after")
+    def _count_needs_group(self) -> Target:
+        if self.min_dimensions is not None and (self.group is None or self.dimension is not None):
+            raise ValueError("min_dimensions cần group và không đi với dimension")
+        return self
 
 
 class ReportingRule(Strict):

@@ -8,7 +8,6 @@ against the PAPI results of the target's year.
 from __future__ import annotations
 
 import csv
-import re
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +21,6 @@ SUB_FILE = "papi_subdimensions_2022_2023.csv"
 SOURCE_YEAR = "Dữ liệu PAPI cấp tỉnh 2011–2024 (bản sao tệp chỉ số cấp tỉnh chính thức, papi.org.vn)"
 SOURCE_SUB = "Bảng chỉ tiêu cấp tỉnh PAPI chính thức 2022 và 2023 (CECODES, VFF-CRT, RTA, UNDP)"
 GROUPS = ("Cao", "Trung bình cao", "Trung bình thấp", "Thấp")
-# Plans say "ít nhất 03 chỉ số nội dung thuộc nhóm Cao"; the Target model has no field for a count of
-# dimensions, so it is read from the target's own words.
-_COUNT = re.compile(r"\bit nhat 0?([1-8]) chi so\b")
 
 
 @dataclass(frozen=True)
@@ -180,10 +176,9 @@ def assess(table: ScoreTable, province: str, target: Target) -> TargetResult:
     actual = row.value(dim) if row else None
     before = prev.value(dim) if prev else None
     checks: list[Check] = []
-    count = _COUNT.search(normalize(target.text))
     wanted_group = parse_group(target.group) if target.group else None
-    if count and dim is None and wanted_group:
-        checks.append(_count_check(table, province, year, int(count.group(1)), wanted_group))
+    if target.min_dimensions and wanted_group:
+        checks.append(_count_check(table, province, year, target.min_dimensions, wanted_group))
         return TargetResult(target, tuple(checks))
     if target.value is not None:
         checks.append(Check("value", target.value, actual, None if actual is None else actual >= target.value))
