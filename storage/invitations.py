@@ -49,6 +49,17 @@ async def create(
     return code
 
 
+def unusable(row: aiosqlite.Row, now: dt.datetime) -> str | None:
+    """Why a one-time code (an invitation or a link code) cannot be used now: revoked, used, expired."""
+    if row["revoked_at"]:
+        return "revoked"
+    if row["used_at"]:
+        return "used"
+    if dt.datetime.fromisoformat(row["expires_at"]) <= now:
+        return "expired"
+    return None
+
+
 async def redeem(db: aiosqlite.Connection, code: str, person_id: int, now: dt.datetime) -> Invitation | str:
     """The invitation, marked used in the same statement that checks it; or why it cannot be used."""
     async with db.execute(
@@ -58,12 +69,8 @@ async def redeem(db: aiosqlite.Connection, code: str, person_id: int, now: dt.da
         row = await cur.fetchone()
     if row is None:
         return "unknown"
-    if row["revoked_at"]:
-        return "revoked"
-    if row["used_at"]:
-        return "used"
-    if dt.datetime.fromisoformat(row["expires_at"]) <= now:
-        return "expired"
+    if reason := unusable(row, now):
+        return reason
     cur = await db.execute(
         "UPDATE invitations SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL",
         (stamp(now), person_id, row["id"]),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from storage.db import stamp, transaction
-from storage.invitations import ALPHABET, LENGTH, digest
+from storage.invitations import ALPHABET, LENGTH, digest, unusable
 
 VALID_FOR = dt.timedelta(minutes=30)  # typed on the other phone app right away; short, as the code is a key
 
@@ -71,12 +71,10 @@ async def redeem(
             row = await cur.fetchone()
         if row is None:
             return "unknown"
-        if row["used_at"]:
-            return "used"
-        if row["revoked_at"] or row["role"] == "citizen":  # replaced by a newer code, or the owner was revoked
+        if row["role"] == "citizen":  # the owner's role was revoked since
             return "revoked"
-        if dt.datetime.fromisoformat(row["expires_at"]) <= now:
-            return "expired"
+        if reason := unusable(row, now):  # revoked here also means replaced by a newer code
+            return reason
         owner = row["person_id"]
         async with db.execute(
             "SELECT i.person_id, p.role FROM identities i JOIN people p ON p.id = i.person_id"
