@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 
 import aiosqlite
+import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram import Update
 from telegram.error import InvalidToken
@@ -26,6 +28,7 @@ from bot.channels.zalo import channel as zalo_channel
 from bot.channels.zalo.api import redact_in_logs
 from bot.channels.zalo.channel import sender as zalo_sender
 from bot.delivery import Sender, Sweeper
+from bot.evidence import Fetcher, fetch_pending, url_fetcher
 from bot.settings import Settings
 from bot.web import WebServer
 from handlers.core import Core
@@ -56,6 +59,7 @@ class Runner:
         self.port: int | None = None
         self.scheduler: AsyncIOScheduler | None = None
         self.sweep_db: aiosqlite.Connection | None = None
+        self.http: httpx.AsyncClient | None = None
 
     def health(self) -> dict[str, str]:
         states = {}
@@ -107,7 +111,20 @@ class Runner:
         self.sweep_db = await connect(self.settings.database)
         sweeper = Sweeper(self.sweep_db, self.core.kb, self.settings.zone, senders, clock=self.core.clock,
                           quiet_hours=self.settings.quiet_window)
-        self.scheduler = await scheduler.start(sweeper, self.settings.sweep_seconds)
+        self.scheduler = await scheduler.start(sweeper, self.settings.sweep_seconds, self._evidence_job())
+
+    def _evidence_job(self) -> Callable[[], Awaitable[int]] | None:
+        """With EVIDENCE_DIR set, evidence files are fetched from the channels that received them."""
+        folder, db = self.settings.evidence_dir, self.sweep_db
+        if folder is None or db is None:
+            return None
+        fetchers: dict[str, Fetcher] = {}
+        if self.telegram is not None:
+            fetchers[telegram.CHANNEL] = telegram.fetcher(self.telegram)
+        if self.zalo is not None:
+            self.http = httpx.AsyncClient(timeout=30)
+            fetchers[zalo_channel.CHANNEL] = url_fetcher(self.http)
+        return lambda: fetch_pending(db, fetchers, folder)
 
     async def _init_telegram(self) -> None:
         s = self.settings
@@ -156,6 +173,8 @@ class Runner:
             self.scheduler.shutdown(wait=False)
         if self.sweep_db is not None:
             await self.sweep_db.close()
+        if self.http is not None:
+            await self.http.aclose()
         # Channels first, while the web server still serves the images their last replies point to;
         # a webhook arriving meanwhile gets 503 and is delivered again after the restart.
         if self.zalo is not None:

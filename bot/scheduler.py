@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -17,23 +18,29 @@ from bot.delivery import Sweeper
 log = logging.getLogger(__name__)
 
 
-async def start(sweeper: Sweeper, every_seconds: int) -> AsyncIOScheduler:
+async def start(
+    sweeper: Sweeper, every_seconds: int, fetch_evidence: Callable[[], Awaitable[int]] | None = None
+) -> AsyncIOScheduler:
     """Must be called on the running event loop; the first sweep runs at once (catch-up after a restart)."""
     await sweeper.start()
     scheduler = AsyncIOScheduler(timezone=sweeper.zone)
-    scheduler.add_job(
-        _run, "interval", args=(sweeper,), seconds=every_seconds, id="sweep", replace_existing=True,
-        misfire_grace_time=None, coalesce=True, max_instances=1, next_run_time=dt.datetime.now(sweeper.zone),
-    )
+    jobs: dict[str, Callable[[], Awaitable[object]]] = {"sweep": sweeper.sweep}
+    if fetch_evidence is not None:
+        jobs["evidence"] = fetch_evidence
+    for name, job in jobs.items():
+        scheduler.add_job(
+            _run, "interval", args=(name, job), seconds=every_seconds, id=name, replace_existing=True,
+            misfire_grace_time=None, coalesce=True, max_instances=1, next_run_time=dt.datetime.now(sweeper.zone),
+        )
     scheduler.start()
     return scheduler
 
 
-async def _run(sweeper: Sweeper) -> None:
+async def _run(name: str, job: Callable[[], Awaitable[object]]) -> None:
     try:
-        stats = await sweeper.sweep()
-    except Exception:  # a failed sweep must not unschedule the next one
-        log.exception("Lượt quét nhắc việc lỗi")
+        result = await job()
+    except Exception:  # a failed run must not unschedule the next one
+        log.exception("Việc định kỳ %s lỗi", name)
         return
-    if stats:
-        log.info("Quét outbox: %s", dict(stats))
+    if result:
+        log.info("%s: %s", name, result)

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     sweep_seconds: int = Field(default=60, ge=1)  # how often due reminders and broadcasts are sent
     telegram_max_rate: float = Field(default=30, gt=0)  # messages per second, Telegram's broadcast limit
     quiet_hours: str = "21:00-07:00"  # no reminders or broadcasts in this local window; "off" to send any time
+    evidence_dir: Path | None = None  # where evidence files are downloaded; unset: kept by channel file id only
+    telegram_base_file_url: str | None = None  # default: derived from TELEGRAM_BASE_URL
 
     @field_validator("quiet_hours")
     @classmethod
@@ -82,6 +84,14 @@ class Settings(BaseSettings):
     @classmethod
     def _zalo_secret(cls, value: SecretStr | None) -> SecretStr | None:
         return _header_secret(value, "ZALO_WEBHOOK_SECRET", shortest=8)  # Zalo requires 8–256 characters
+
+    @property
+    def telegram_file_url(self) -> str:
+        """Files live beside the Bot API: https://api.telegram.org/bot -> https://api.telegram.org/file/bot."""
+        if self.telegram_base_file_url:
+            return self.telegram_base_file_url
+        base = self.telegram_base_url
+        return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base
 
     @property
     def zone(self) -> ZoneInfo:

@@ -145,7 +145,7 @@ class Core:
         person = await people.identify(self.db, msg.channel, msg.user_id, now)
         if person.role != "admin" and f"{msg.channel}:{msg.user_id}" in self.admins:
             person = await people.set_role(self.db, person.id, "admin")
-        ctx = Ctx(self.kb, self.db, person, now, self.zone, self.bot_usernames.get(msg.channel))
+        ctx = Ctx(self.kb, self.db, person, now, self.zone, self.bot_usernames.get(msg.channel), msg.channel)
         session = await sessions.load(self.db, msg.channel, msg.user_id)
         replies, session = await self._route(msg, ctx, session)
         if replies:

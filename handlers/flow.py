@@ -39,6 +39,7 @@ class Ctx:
     now: dt.datetime
     zone: ZoneInfo
     bot_username: str | None = None  # for invitation deep links, when the channel knows it
+    channel: str = ""  # the channel the message came from
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,7 @@ async def ask_evidence(ctx: Ctx, draft: Draft) -> Reply:
     )
 
 
-def _evidence(answer: Answer) -> Evidence:
+def _evidence(answer: Answer, channel: str) -> Evidence:
     a = answer.attachment
     if a is None:
         url = answer.value.strip()
@@ -120,13 +120,13 @@ def _evidence(answer: Answer) -> Evidence:
         raise Invalid(f"Tệp lớn {a.size / 1024 / 1024:.1f} MB, vượt giới hạn 20 MB. Hãy gửi tệp nhỏ hơn hoặc một link.")
     if a.kind == "document" and PurePosixPath(a.name or "").suffix.lower() not in DOCUMENT_TYPES:
         raise Invalid("Chỉ nhận tệp PDF, Word, Excel hoặc ảnh (JPG, PNG).")
-    return Evidence(a.kind, file_id=a.file_id, url=a.url, name=a.name, size=a.size)
+    return Evidence(a.kind, file_id=a.file_id, url=a.url, name=a.name, size=a.size, channel=channel)
 
 
 async def take_evidence(ctx: Ctx, answer: Answer, draft: Draft) -> Draft:
     if answer.value == f"{CHOICE}next" or (answer.attachment is None and normalize(answer.value) in SKIP_WORDS):
         return {**draft, "evidence": draft.get("evidence", [])}
-    item = _evidence(answer)
+    item = _evidence(answer, ctx.channel)
     items = [*draft.get("evidence", []), item.__dict__]
     return {**draft, "evidence": items, "_stay": True}
 

@@ -25,6 +25,7 @@ class Evidence:
     url: str | None = None
     name: str | None = None
     size: int | None = None
+    channel: str | None = None  # where file_id is valid
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,8 @@ async def submit(db: aiosqlite.Connection, new: NewReport, now: dt.datetime) -> 
         )
         report_id = cur.lastrowid
         await db.executemany(
-            "INSERT INTO evidence (report_id, kind, file_id, url, name, size) VALUES (?, ?, ?, ?, ?, ?)",
-            [(report_id, e.kind, e.file_id, e.url, e.name, e.size) for e in new.evidence],
+            "INSERT INTO evidence (report_id, kind, file_id, url, name, size, channel) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(report_id, e.kind, e.file_id, e.url, e.name, e.size, e.channel) for e in new.evidence],
         )
     stored = await by_key(db, new.idempotency_key)
     assert stored is not None

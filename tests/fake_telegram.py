@@ -29,6 +29,7 @@ class FakeBotApi(LocalApi):
         self._updates: list[dict[str, Any]] = []
         self._next_update = 1
         self._next_message = 1
+        self.files: dict[str, bytes] = {}  # file id -> content, for getFile and downloads
         super().__init__(self._handler())
 
     # --- what a user does ------------------------------------------------------------------------
@@ -52,6 +53,16 @@ class FakeBotApi(LocalApi):
         self._push({"message": {
             "message_id": self._new_message_id(), "date": int(time.time()), "text": text, "entities": entities,
             "from": self._user(user_id), "chat": self._chat(chat_id or user_id, kind),
+        }})
+
+    def send_photo(self, user_id: int, file_id: str, content: bytes) -> None:
+        """A photo message; getFile and the file URL then serve `content` for that file id."""
+        self.files[file_id] = content
+        self._push({"message": {
+            "message_id": self._new_message_id(), "date": int(time.time()), "from": self._user(user_id),
+            "chat": self._chat(user_id, "private"),
+            "photo": [{"file_id": file_id, "file_unique_id": f"u{file_id}", "width": 800, "height": 600,
+                       "file_size": len(content)}],
         }})
 
     def press(self, user_id: int, data: str) -> None:
@@ -102,6 +113,10 @@ class FakeBotApi(LocalApi):
     def _answer(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT
+        if method == "getFile":
+            file_id = params["file_id"]
+            return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(self.files[file_id]),
+                    "file_path": f"photos/{file_id}.jpg"}
         if method == "getUpdates":
             offset = int(params.get("offset") or 0)
             wait = min(float(params.get("timeout") or 0), 0.3)
@@ -122,6 +137,14 @@ class FakeBotApi(LocalApi):
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keep connections open, as the real Bot API does
             disable_nagle_algorithm = True  # headers and body go out as two writes: no 40 ms wait between
+
+            def do_GET(self) -> None:  # file downloads: /file/bot<token>/photos/<file id>.jpg
+                name = self.path.rsplit("/", 1)[-1].removesuffix(".jpg")
+                content = fake.files.get(name)
+                self.send_response(200 if content is not None else 404)
+                self.send_header("Content-Length", str(len(content or b"")))
+                self.end_headers()
+                self.wfile.write(content or b"")
 
             def do_POST(self) -> None:
                 method = self.path.rsplit("/", 1)[-1]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 
 from bot.channels import telegram
 from bot.channels.plain import split_text
+from bot.evidence import fetch_pending
 from bot.settings import Settings
+from handlers import invite_flow
 from handlers.core import Core
 from tests.fake_telegram import FakeBotApi
 
@@ -98,3 +101,34 @@ def test_split_text_keeps_every_part_under_the_limit() -> None:
     parts = split_text(text, 4096)
     assert len(parts) > 1 and all(len(p) <= 4096 for p in parts)
     assert "".join(parts).replace("\n", "").replace(" ", "") == text.replace("\n", "").replace(" ", "")
+
+
+async def test_photo_evidence_is_fetched_into_the_evidence_folder(core: Core, tmp_path: Path) -> None:
+    """A report with a photo through the real PTB Application; then the file is downloaded by its file id."""
+    code, _ = await invite_flow.from_command_line(core.db, core.kb, "Đắk Plô", "Văn phòng HĐND-UBND xã", "official",
+                                                  None, False, 7, core.clock())
+    with FakeBotApi() as api:
+        settings = Settings(telegram_bot_token=SecretStr("123:ABC"), telegram_base_url=api.base_url)
+        app = telegram.build(settings, core=core)
+        await app.initialize()
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        await app.start()
+        try:
+            for n, text in enumerate((f"/dangky {code}", "/baocao", "1", "Đã hoàn thành", "Đã rà soát thủ tục"), 1):
+                api.send_text(USER, text)
+                await wait(api, n)
+            api.send_photo(USER, "anh-bien-ban", b"\xff\xd8jpeg-bytes")
+            assert "Đã nhận 1 minh chứng" in (await wait(api, 6))[-1]["text"]
+            for n, text in enumerate(("tiếp tục", "không", "Xác nhận"), 7):
+                api.send_text(USER, text)
+                await wait(api, n)
+            assert "BC-" in api.sent()[-1]["text"]
+            assert await fetch_pending(core.db, {"telegram": telegram.fetcher(app)}, tmp_path / "minh-chung") == 1
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.shutdown()
+    async with core.db.execute("SELECT local_path FROM evidence") as cur:
+        path = (await cur.fetchone())[0]
+    assert path.endswith(".jpg") and Path(path).read_bytes() == b"\xff\xd8jpeg-bytes"
+    assert await fetch_pending(core.db, {"telegram": telegram.fetcher(app)}, tmp_path / "minh-chung") == 0

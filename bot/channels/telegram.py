@@ -18,6 +18,7 @@ from telegram.ext import CallbackQueryHandler as ButtonHandler
 from bot.app import build_core
 from bot.channels.plain import split_text
 from bot.delivery import Blocked, RetryLater, Sender
+from bot.evidence import Fetcher
 from bot.settings import Settings
 from handlers import commands
 from handlers.core import Core
@@ -135,6 +136,7 @@ def build(settings: Settings, core: Core | None = None, updater: bool = True) ->
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_file_url)
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_max_rate, max_retries=3))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
@@ -171,3 +173,15 @@ def sender(app: Application) -> Sender:
             raise RetryLater(30) from trouble
 
     return send
+
+
+def fetcher(app: Application) -> Fetcher:
+    """Evidence files by their Telegram file id (Bot API getFile, then the file download URL)."""
+
+    async def fetch(file_id: str | None, url: str | None) -> bytes:
+        if not file_id:
+            raise ValueError("không có file id")
+        telegram_file = await app.bot.get_file(file_id)
+        return bytes(await telegram_file.download_as_bytearray())
+
+    return fetch
