@@ -55,6 +55,11 @@ def tasks_for(kb: KnowledgeBase, unit: Unit) -> list[Assignment]:
     return out
 
 
+def due_first(kb: KnowledgeBase, unit: Unit, today: dt.date) -> list[Assignment]:
+    """The unit's tasks, nearest deadline of the current period first."""
+    return sorted(tasks_for(kb, unit), key=lambda a: (a.period(today).due, a.key))
+
+
 def find(kb: KnowledgeBase, key: str) -> Assignment | None:
     plan_id, _, task_id = key.partition("/")
     plan = kb.plan(plan_id)

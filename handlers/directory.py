@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 
 from content.loader import KnowledgeBase
 from handlers.assignments import known_communes
-from handlers.scores import Scores
+from handlers.province_names import province_in
 from storage import org
 
 
@@ -30,7 +30,7 @@ async def commune(
     district: str | None = None,
 ) -> Place:
     key = org.place_key(name)
-    province_name = Scores(kb).province(province) if province else None
+    province_name = province_in(kb, province) if province else None
     if province and province_name is None:
         raise NotFound(f"Không tìm thấy tỉnh «{province}».")
     for known in known_communes(kb):

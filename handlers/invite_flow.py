@@ -12,7 +12,7 @@ from handlers import directory
 from handlers.assignments import known_communes
 from handlers.flow import CHOICE, Answer, Ctx, Draft, Flow, Invalid, Step
 from handlers.messages import Choice, Reply
-from handlers.scores import Scores
+from handlers.province_names import province_in
 from storage import invitations, org
 
 VALID_DAYS = 7
@@ -135,7 +135,7 @@ async def from_command_line(
     if role == "admin":
         if not province:
             raise directory.NotFound("Mã mời quản trị cần --province (tỉnh mà người đó quản lý).")
-        name = Scores(kb).province(province)
+        name = province_in(kb, province)
         if name is None:
             raise directory.NotFound(f"Không tìm thấy tỉnh «{province}».")
         return await issue(db, None, role, name, None, now, days), f"quản trị tỉnh {name}"

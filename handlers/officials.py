@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from content.normalize import normalize
 from handlers import charts, export, render
-from handlers.assignments import tasks_for
+from handlers.assignments import due_first, tasks_for
 from handlers.flow import Ctx
 from handlers.messages import Choice, Reply
 from storage import invitations, org, people, reports
@@ -62,7 +62,7 @@ async def my_tasks(ctx: Ctx) -> Reply:
     unit = await org.get_unit(ctx.db, ctx.person.unit_id)
     assert unit is not None
     day = today(ctx)
-    items = sorted(tasks_for(ctx.kb, unit), key=lambda a: (a.period(day).due, a.key))
+    items = due_first(ctx.kb, unit, day)
     if not items:
         return Reply(f"{unit.label}: chưa có nhiệm vụ nào trong các kế hoạch đang theo dõi.")
     current = await reports.current(ctx.db, [unit.id])

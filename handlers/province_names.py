@@ -21,6 +21,23 @@ def _words(kb: KnowledgeBase) -> frozenset[str]:
     return frozenset(re.findall(r"[a-z0-9]+", text.encode("ascii", "ignore").decode()))
 
 
+_BUILT: dict[int, tuple[KnowledgeBase, ProvinceNames]] = {}
+
+
+def names_for(kb: KnowledgeBase) -> ProvinceNames:
+    """Built once per knowledge base: reading every word of it takes ~50 ms, too much for each question."""
+    kept = _BUILT.get(id(kb))
+    if kept is None or kept[0] is not kb:  # the kb is kept too, so its id cannot be reused by another
+        kept = _BUILT[id(kb)] = (kb, ProvinceNames(kb))
+    return kept[1]
+
+
+def province_in(kb: KnowledgeBase, text: str) -> str | None:
+    """The first province named in the text, if any."""
+    found = names_for(kb).find(text)
+    return found[0] if found else None
+
+
 class ProvinceNames:
     def __init__(self, kb: KnowledgeBase) -> None:
         names: dict[str, str] = {normalize(p): p for p in kb.scores.provinces}

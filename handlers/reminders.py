@@ -21,7 +21,7 @@ import holidays
 from content.loader import KnowledgeBase
 from content.models import Plan, ReminderPolicy, ReportingRule, Task
 from content.normalize import normalize
-from content.periods import Period, due_in, report_key
+from content.periods import Period, due_in, events_of, report_key
 from handlers import render
 from handlers.assignments import tasks_for
 from handlers.flow import Ctx
@@ -77,7 +77,7 @@ def moments(policy: ReminderPolicy, due: dt.date, zone: ZoneInfo) -> list[Moment
 def events(kb: KnowledgeBase, plan: Plan, recorded: dict[tuple[str, int], dt.date]) -> dict[str, dt.date]:
     """Dates deadlines count from: the plan's issue, and the publication of the PAPI report the plan targets
     (the content's edition launch date, unless an admin recorded one)."""
-    out = {"plan_issued": plan.issued} if plan.issued else {}
+    out = events_of(plan)
     launched = next((e.launched for e in kb.papi.editions if e.year == plan.papi_year and e.launched), None)
     published = recorded.get(("papi_published", plan.papi_year), launched)
     if published:

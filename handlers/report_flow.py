@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 
 from content.normalize import normalize
 from handlers import render
-from handlers.assignments import Assignment, find, tasks_for
+from handlers.assignments import Assignment, due_first, find
 from handlers.flow import CHOICE, Answer, Ctx, Draft, Flow, Invalid, Step, text_answer
 from handlers.messages import Choice, Reply
 from storage import org, reports
@@ -33,7 +33,7 @@ async def my_tasks(ctx: Ctx) -> list[Assignment]:
     if unit is None:
         return []
     today = ctx.now.astimezone(ctx.zone).date()
-    return sorted(tasks_for(ctx.kb, unit), key=lambda a: (a.period(today).due, a.key))
+    return due_first(ctx.kb, unit, today)
 
 
 # --- steps -------------------------------------------------------------------------------------------

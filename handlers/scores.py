@@ -17,7 +17,7 @@ import asyncio
 from content.loader import KnowledgeBase
 from handlers import score_questions
 from handlers.messages import Choice, Reply
-from handlers.province_names import ProvinceNames
+from handlers.province_names import names_for
 from handlers.score_card import ScoreCard
 from handlers.score_charts import ScoreCharts
 from handlers.score_comparisons import Comparisons
@@ -39,7 +39,7 @@ from handlers.score_targets import PlanResults
 class Scores(ScoreCard, Comparisons, PlanResults, Mergers, ScoreCharts):
     def __init__(self, kb: KnowledgeBase) -> None:
         super().__init__(kb)
-        self.names = ProvinceNames(kb)
+        self.names = names_for(kb)
 
     # --- understanding the question -------------------------------------------------------------
 
