@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from content.loader import KnowledgeBase
-from handlers.assignments import tasks_for
-from storage import org, outbox, reports
+from handlers.officials import unit_progress
+from storage import outbox
 from storage.db import stamp, transaction
 from storage.org import place_key
 from storage.outbox import Item
@@ -74,23 +74,9 @@ async def recipients(
     elif audience.kind == "role":
         rows = [r for r in rows if r["role"] == audience.value]
     elif audience.kind == "not_reported":
-        late = await _units_not_reported(db, kb, today, scope)
+        late = {p.unit.id for p in await unit_progress(db, kb, scope, today) if not p.complete}
         rows = [r for r in rows if r["unit_id"] in late]
     return [r["id"] for r in rows]
-
-
-async def _units_not_reported(
-    db: aiosqlite.Connection, kb: KnowledgeBase, today: dt.date, scope: str | None
-) -> set[int]:
-    units = [u for u in await org.units(db, scope) if u.commune]
-    done = await reports.current(db, [u.id for u in units])
-    late = set()
-    for unit in units:
-        for a in tasks_for(kb, unit):
-            if (a.plan.id, a.task.id, unit.id, a.period(today).key) not in done:
-                late.add(unit.id)
-                break
-    return late
 
 
 async def create(

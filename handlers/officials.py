@@ -9,6 +9,9 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+import aiosqlite
+
+from content.loader import KnowledgeBase
 from content.normalize import normalize
 from handlers import charts, export, render
 from handlers.assignments import due_first, tasks_for
@@ -89,18 +92,28 @@ class UnitProgress:
     unit: Unit
     counts: Counter[str]  # REPORTED, PENDING, OVERDUE -> number of the unit's tasks
 
+    @property
+    def complete(self) -> bool:
+        return self.counts[REPORTED] == sum(self.counts.values())
+
 
 async def count_progress(ctx: Ctx) -> list[UnitProgress]:
-    """Each commune unit in the admin's scope with its tasks counted for the current period of each task:
-    reported, not reported, or overdue once the period's due date has passed. The /tiendo list and its chart
-    both read this, so the two can never disagree. Units without tasks are left out."""
-    day = today(ctx)
-    units = [u for u in await org.units(ctx.db, ctx.person.province) if u.commune]
-    current = await reports.current(ctx.db, [u.id for u in units])
+    """The admin's province (every province for a bootstrap admin), as of today."""
+    return await unit_progress(ctx.db, ctx.kb, ctx.person.province, today(ctx))
+
+
+async def unit_progress(
+    db: aiosqlite.Connection, kb: KnowledgeBase, province: str | None, day: dt.date
+) -> list[UnitProgress]:
+    """Each commune unit with its tasks counted for the current period of each task: reported, not reported,
+    or overdue once the period's due date has passed. The /tiendo list, its chart and the "not reported"
+    broadcast audience all read this, so they can never disagree. Units without tasks are left out."""
+    units = [u for u in await org.units(db, province) if u.commune]
+    current = await reports.current(db, [u.id for u in units])
     out = []
     for unit in units:
         counts = Counter[str]()
-        for a in tasks_for(ctx.kb, unit):
+        for a in tasks_for(kb, unit):
             period = a.period(day)
             if (a.plan.id, a.task.id, unit.id, period.key) in current:
                 counts[REPORTED] += 1

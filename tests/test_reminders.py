@@ -234,3 +234,14 @@ async def test_abandoned_report_expires_with_a_message_and_keeps_the_draft(duyen
     ]
     resumed = await duyen_hai.handle(Incoming("console", "vien-chuc", text="/baocao", at=clock[0]))
     assert "Tiếp tục bản nháp" in resumed[0].text and "Bước 3/7" in resumed[-1].text
+
+
+async def test_not_reported_audience_follows_the_reports(duyen_hai: Core) -> None:
+    day = dt.date(2021, 8, 20)
+    audience = broadcasts.Audience("not_reported")
+    async with duyen_hai.db.execute("SELECT person_id FROM identities WHERE external_id = 'vien-chuc'") as cur:
+        official = (await cur.fetchone())[0]
+    assert await broadcasts.recipients(duyen_hai.db, duyen_hai.kb, audience, None, day) == [official]
+    for text in ["/baocao", "1", "Đã hoàn thành", "Đã niêm yết", "bỏ qua", "không", "Xác nhận"]:
+        await duyen_hai.handle(Incoming("console", "vien-chuc", text=text, at=at("2021-08-20 09:00")))
+    assert await broadcasts.recipients(duyen_hai.db, duyen_hai.kb, audience, None, day) == []
