@@ -23,7 +23,7 @@ from bot.channels import telegram
 from bot.delivery import Sweeper
 from bot.settings import Settings
 from content.loader import load
-from handlers import broadcasts
+from handlers.broadcasts import audience as broadcasts
 from storage.db import connect, utc_now
 
 N = 10_000

@@ -18,11 +18,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from content.loader import KnowledgeBase, load
-from handlers import officials
-from handlers.assignments import tasks_for
-from handlers.flow import Ctx
-from handlers.messages import Reply
-from handlers.scores import Scores
+from handlers.core.context import Config, Ctx
+from handlers.core.messages import Reply
+from handlers.progress import progress as officials
+from handlers.reports.assignments import tasks_for
+from handlers.scores.router import Scores
 from storage import org, people, reports
 from storage.db import connect
 from storage.people import Person
@@ -59,7 +59,7 @@ async def progress_times(kb: KnowledgeBase, communes: int) -> tuple[list[float],
                 new = reports.NewReport(a.plan.id, a.task.id, unit.id, a.period(NOW.date()).key, "xong", 100,
                                         "Đã thực hiện", None, reporter.id, f"bench-{n}-{a.task.id}")
                 await reports.submit(db, new, NOW)
-        ctx = Ctx(kb, db, Person(reporter.id, "admin", None, PROVINCE), NOW, ZONE)
+        ctx = Ctx(kb, db, Person(reporter.id, "admin", None, PROVINCE), NOW, Config(zone=ZONE))
         times, answer = [], Reply("")
         for _ in range(ROUNDS):
             t0 = time.perf_counter()

@@ -10,8 +10,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from content.loader import load
-from handlers import export
-from handlers.assignments import tasks_for
+from handlers.progress import export
+from handlers.reports.assignments import tasks_for
 from storage import org, people, reports
 from storage.db import connect
 

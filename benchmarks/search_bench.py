@@ -12,7 +12,7 @@ import yaml
 
 from content.loader import load
 from content.search import Doc, SearchIndex
-from handlers.documents import Documents
+from handlers.knowledge.documents import Documents
 
 QUESTIONS = Path(__file__).parent.parent / "tests" / "data" / "questions.yaml"
 
@@ -70,7 +70,7 @@ def main() -> None:
             f"p50 {p50:.2f} ms, p99 {p99:.2f} ms, {qps:,.0f} câu/giây"
         )
     from content.search import Verdict, verdict
-    from handlers.core import Core  # noqa: F401  (accuracy uses the same verdict the core uses)
+    from handlers.core.router import Core  # noqa: F401  (accuracy uses the same verdict the core uses)
 
     index = SearchIndex(docs)
     right = confident = 0

@@ -14,7 +14,13 @@ from tqdm import tqdm
 
 from bot.settings import Settings
 from content.loader import load
-from handlers import broadcasts, directory, export, invite_flow, officials, reminders
+from handlers.broadcasts import audience as broadcasts
+from handlers.core.commands import ROLE_NAMES
+from handlers.invitations import directory
+from handlers.invitations import flow as invite_flow
+from handlers.progress import export
+from handlers.reminders import planner as reminders
+from handlers.reminders.quiet import hold
 from storage import org, people
 from storage.db import connect, utc_now
 
@@ -74,9 +80,9 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int | None:
     if args.command == "people":
         return asyncio.run(people_cmd(args, database))
     if args.command == "reminders":
-        return asyncio.run(preview(args, database, settings.zone))
+        return asyncio.run(preview(args, database, settings))
     if args.command == "broadcast":
-        return asyncio.run(broadcast(args, database, settings.zone))
+        return asyncio.run(broadcast(args, database, settings))
     if args.command == "event":
         return asyncio.run(event(args, database))
     return None
@@ -86,12 +92,14 @@ def local_time(text: str, zone: ZoneInfo) -> dt.datetime:
     return dt.datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=zone)
 
 
-async def preview(args: argparse.Namespace, database: Path, zone: ZoneInfo) -> int:
+async def preview(args: argparse.Namespace, database: Path, settings: Settings) -> int:
+    zone = settings.zone
     """Exactly what the sweep would queue for that window, read from the same planner."""
     at = local_time(args.at, zone)
     db = await connect(database)
     try:
-        items = await reminders.plan(db, load(), at, zone, until=at + dt.timedelta(days=args.days), since=at)
+        items = await reminders.plan(db, load(), at, zone, until=at + dt.timedelta(days=args.days), since=at,
+                                     quiet=settings.quiet_window)
         who = {m.id: m for m in await people.members(db, None)}
     finally:
         await db.close()
@@ -100,13 +108,14 @@ async def preview(args: argparse.Namespace, database: Path, zone: ZoneInfo) -> i
         return 0
     for item in sorted(items, key=lambda i: (i.not_before, i.key)):
         m = who.get(item.person_id)
-        person = f"#{item.person_id} {officials.ROLE_NAMES.get(m.role, m.role)} {m.unit} – {m.commune}" if m else ""
+        person = f"#{item.person_id} {ROLE_NAMES.get(m.role, m.role)} {m.unit} – {m.commune}" if m else ""
         print(f"{item.not_before.astimezone(zone):%d/%m/%Y %H:%M}\t{item.kind}\t{person}\t{item.text.splitlines()[0]}")
     print(f"Tổng: {len(items)} tin")
     return 0
 
 
-async def broadcast(args: argparse.Namespace, database: Path, zone: ZoneInfo) -> int:
+async def broadcast(args: argparse.Namespace, database: Path, settings: Settings) -> int:
+    zone = settings.zone
     try:
         audience = broadcasts.Audience.parse(args.to)
         when = local_time(args.at, zone) if args.at else utc_now()
@@ -118,8 +127,8 @@ async def broadcast(args: argparse.Namespace, database: Path, zone: ZoneInfo) ->
     try:
         now = utc_now()
         ids = await broadcasts.recipients(db, kb, audience, args.province, now.astimezone(zone).date())
-        number = await broadcasts.create(db, None, args.text, audience, ids, reminders.hold(when.astimezone(zone)),
-                                         now)
+        send_at = hold(when.astimezone(zone), settings.quiet_window)
+        number = await broadcasts.create(db, None, args.text, audience, ids, send_at, now)
     finally:
         await db.close()
     print(f"Thông báo số {number}: {len(ids)} người nhận ({audience.describe()}); bot đang chạy sẽ gửi đi.")
@@ -199,7 +208,7 @@ async def people_cmd(args: argparse.Namespace, database: Path) -> int:
         if args.action == "list":
             for m in await people.members(db, None):
                 where = " – ".join(x for x in (m.unit, m.commune, m.province) if x)
-                print(f"#{m.id}\t{officials.ROLE_NAMES.get(m.role, m.role)}\t{where}\t{m.channels}")
+                print(f"#{m.id}\t{ROLE_NAMES.get(m.role, m.role)}\t{where}\t{m.channels}")
             return 0
         target = await people.get(db, args.id) if args.id else None
         if target is None:

@@ -1,12 +1,15 @@
-"""Wiring: load the knowledge base, open the database, build the core."""
+"""The composition root: settings are read once (in the entry point) and passed down from here; nothing else
+reads them. Logging is configured here, once, by the entry point."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
+from bot.settings import Settings
 from content.loader import load
-from handlers.core import Core
+from handlers.core.context import Config
+from handlers.core.router import Core
 from storage.db import connect
 
 
@@ -16,7 +19,12 @@ def setup_logging() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
-async def build_core(database: Path | str, admins: frozenset[str] = frozenset()) -> Core:
+def config(settings: Settings) -> Config:
+    """What the conversation logic needs of the settings: time zone, quiet hours, bootstrap admins."""
+    return Config(zone=settings.zone, quiet_hours=settings.quiet_window, admins=frozenset(settings.admin_ids))
+
+
+async def build_core(settings: Settings, database: Path | str | None = None) -> Core:
     kb = load()
-    db = await connect(database)
-    return Core(kb, db, admins=admins)
+    db = await connect(database or settings.database)
+    return Core(kb, db, config(settings))

@@ -49,9 +49,9 @@ async def content_gaps(database: Path, limit: int, zone: str) -> int:
     return 0
 
 
-async def chat(database: Path, user: str, admins: frozenset[str] = frozenset()) -> int:
+async def chat(settings: Settings, database: Path, user: str) -> int:
     try:
-        core = await build_core(database, admins)
+        core = await build_core(settings, database)
     except ContentError as exc:
         print("Không khởi động được: nội dung không hợp lệ.\n" + "\n".join(exc.problems))
         return 1
@@ -65,7 +65,7 @@ def run(settings: Settings) -> int:
     """The configured channels (Telegram and/or Zalo); the console when no token is set."""
     if settings.telegram_bot_token is None and settings.zalo_bot_token is None:
         log.info("Chưa đặt TELEGRAM_BOT_TOKEN hay ZALO_BOT_TOKEN: chạy kênh console.")
-        return asyncio.run(chat(settings.database, "local", frozenset(settings.admin_ids)))
+        return asyncio.run(chat(settings, settings.database, "local"))
     from bot import runner  # imported only when used: the console needs no Telegram, Zalo or web stack
 
     return runner.run(settings)
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "content":
         return asyncio.run(content_gaps(database, args.limit, settings.timezone))
     if args.command == "chat":
-        return asyncio.run(chat(database, args.user, frozenset(settings.admin_ids)))
+        return asyncio.run(chat(settings, database, args.user))
     handled = admin_cli.dispatch(args, settings)
     if handled is not None:
         return handled

@@ -18,7 +18,11 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from content.loader import KnowledgeBase
-from handlers import broadcasts, core, reminders
+from handlers.broadcasts import audience as broadcasts
+from handlers.core.context import DEFAULT_QUIET, QuietHours
+from handlers.registry import expire_abandoned
+from handlers.reminders import planner as reminders
+from handlers.reminders.quiet import quiet
 from storage import outbox, people
 from storage.outbox import Row
 
@@ -39,18 +43,6 @@ class RetryLater(Exception):
 
 def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(30 * 2**attempts, 3600))
-
-
-QuietHours = tuple[dt.time, dt.time] | None
-DEFAULT_QUIET: QuietHours = (reminders.QUIET_FROM, reminders.QUIET_UNTIL)
-
-
-def quiet(now: dt.datetime, zone: ZoneInfo, hours: QuietHours) -> bool:
-    if hours is None:
-        return False
-    start, end = hours
-    local = now.astimezone(zone).time()
-    return (local >= start or local < end) if start > end else start <= local < end
 
 
 @dataclass
@@ -75,11 +67,12 @@ class Sweeper:
     async def sweep(self) -> Counter[str]:
         now = self.clock()
         if self._planned_at is None or now - self._planned_at >= self.plan_every:
-            queued = await outbox.enqueue(self.db, await reminders.plan(self.db, self.kb, now, self.zone), now)
+            planned = await reminders.plan(self.db, self.kb, now, self.zone, quiet=self.quiet_hours)
+            queued = await outbox.enqueue(self.db, planned, now)
             self._planned_at = now
             if queued:
                 log.info("Đã lên lịch %d tin nhắc việc", queued)
-        await outbox.enqueue(self.db, await core.expire_abandoned(self.db, now), now)
+        await outbox.enqueue(self.db, await expire_abandoned(self.db, now), now)
         stats = await self.deliver(now)
         await broadcasts.report_finished(self.db, now, self.zone)
         return stats

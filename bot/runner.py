@@ -31,7 +31,7 @@ from bot.delivery import Sender, Sweeper
 from bot.evidence import Fetcher, fetch_pending, url_fetcher
 from bot.settings import Settings
 from bot.web import WebServer
-from handlers.core import Core
+from handlers.core.router import Core
 from storage.db import connect
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ class Runner:
     async def start(self) -> None:
         s = self.settings
         if self.core is None:
-            self.core = await build_core(s.database, frozenset(s.admin_ids))
+            self.core = await build_core(s)
         needs_web = bool((s.telegram_bot_token and s.webhook_url) or (s.zalo_bot_token and s.zalo_webhook_url))
         if needs_web or s.public_url:
             self.web = WebServer(self.health, s.public_url)
@@ -109,8 +109,8 @@ class Runner:
             return
         # its own connection: the sweep's transactions must not interleave with a conversation's
         self.sweep_db = await connect(self.settings.database)
-        sweeper = Sweeper(self.sweep_db, self.core.kb, self.settings.zone, senders, clock=self.core.clock,
-                          quiet_hours=self.settings.quiet_window)
+        sweeper = Sweeper(self.sweep_db, self.core.kb, self.core.config.zone, senders, clock=self.core.clock,
+                          quiet_hours=self.core.config.quiet_hours)
         self.scheduler = await scheduler.start(sweeper, self.settings.sweep_seconds, self._evidence_job())
 
     def _evidence_job(self) -> Callable[[], Awaitable[int]] | None:
@@ -129,6 +129,7 @@ class Runner:
     async def _init_telegram(self) -> None:
         s = self.settings
         webhook = bool(s.webhook_url)
+        assert self.core is not None
         app = telegram.build(s, core=self.core, updater=not webhook)
         redact_in_logs(app.bot.token)  # PTB's requests go through httpx too
         try:

@@ -16,6 +16,7 @@ class Person:
     role: str
     unit_id: int | None = None
     province: str | None = None
+    everywhere: bool = False  # a bootstrap admin listed in ADMIN_IDS: every province, while listed
 
     @property
     def is_official(self) -> bool:
@@ -134,3 +135,10 @@ async def is_muted(db: aiosqlite.Connection, person_id: int) -> bool:
 async def deactivate(db: aiosqlite.Connection, channel: str, external_id: str) -> None:
     """The person blocked the bot on this channel: skip it from now on."""
     await db.execute("UPDATE identities SET active = 0 WHERE channel = ? AND external_id = ?", (channel, external_id))
+
+
+async def identities(db: aiosqlite.Connection, person_id: int) -> list[tuple[str, str]]:
+    """(channel, external id) of every identity joined to the person (served by identities_by_person)."""
+    sql = "SELECT channel, external_id FROM identities WHERE person_id = ? ORDER BY created_at"
+    async with db.execute(sql, (person_id,)) as cur:
+        return [(r[0], r[1]) for r in await cur.fetchall()]

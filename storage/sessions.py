@@ -20,11 +20,13 @@ class Session:
     draft: dict[str, Any] = field(default_factory=dict)
     expires_at: dt.datetime | None = None
     kept_draft: dict[str, Any] | None = None  # an expired conversation's draft, offered on the next start
+    back_to: str | None = None  # the step to return to after a detour (the summary, after «Sửa»)
+    nonce: str | None = None  # the conversation's idempotency key, set when it begins
 
 
 async def load(db: aiosqlite.Connection, channel: str, external_id: str) -> Session:
     sql = (
-        "SELECT choices, flow, step, draft, expires_at, kept_draft FROM sessions"
+        "SELECT choices, flow, step, draft, expires_at, kept_draft, back_to, nonce FROM sessions"
         " WHERE channel = ? AND external_id = ?"
     )
     async with db.execute(sql, (channel, external_id)) as cur:
@@ -38,16 +40,19 @@ async def load(db: aiosqlite.Connection, channel: str, external_id: str) -> Sess
         draft=json.loads(row["draft"]),
         expires_at=dt.datetime.fromisoformat(row["expires_at"]) if row["expires_at"] else None,
         kept_draft=json.loads(row["kept_draft"]) if row["kept_draft"] else None,
+        back_to=row["back_to"],
+        nonce=row["nonce"],
     )
 
 
 async def save(db: aiosqlite.Connection, channel: str, external_id: str, session: Session, now: dt.datetime) -> None:
     await db.execute(
-        "INSERT INTO sessions (channel, external_id, choices, flow, step, draft, updated_at, expires_at, kept_draft)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "INSERT INTO sessions (channel, external_id, choices, flow, step, draft, updated_at, expires_at, kept_draft,"
+        " back_to, nonce) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (channel, external_id) DO UPDATE SET choices = excluded.choices, flow = excluded.flow,"
         " step = excluded.step, draft = excluded.draft, updated_at = excluded.updated_at,"
-        " expires_at = excluded.expires_at, kept_draft = excluded.kept_draft",
+        " expires_at = excluded.expires_at, kept_draft = excluded.kept_draft, back_to = excluded.back_to,"
+        " nonce = excluded.nonce",
         (
             channel,
             external_id,
@@ -58,6 +63,8 @@ async def save(db: aiosqlite.Connection, channel: str, external_id: str, session
             stamp(now),
             stamp(session.expires_at) if session.expires_at else None,
             json.dumps(session.kept_draft, ensure_ascii=False) if session.kept_draft is not None else None,
+            session.back_to,
+            session.nonce,
         ),
     )
 

@@ -5,11 +5,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from speakers import Person, registered_official
 
 from content.loader import KnowledgeBase, load
 from content.search import SearchIndex
-from handlers.core import Core
-from handlers.documents import Documents
+from handlers.core.router import Core
+from handlers.knowledge.documents import Documents
 from storage.db import connect
 
 # Tests talk only to servers on 127.0.0.1; a proxy from the environment must not intercept them.
@@ -24,6 +25,12 @@ def kb() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def index(kb: KnowledgeBase) -> SearchIndex:
     return SearchIndex(Documents(kb).docs())
+
+
+@pytest.fixture
+async def official(core: Core) -> Person:
+    """Lan, an official of Văn phòng HĐND-UBND xã Đắk Plô (Kon Tum), registered with an invitation code."""
+    return await registered_official(core)
 
 
 @pytest.fixture

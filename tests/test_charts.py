@@ -18,9 +18,9 @@ from matplotlib.ft2font import FT2Font
 from matplotlib.image import imread
 
 from content.loader import KnowledgeBase
-from handlers import charts
-from handlers.messages import Reply
-from handlers.scores import Scores
+from handlers.core.messages import Reply
+from handlers.files import charts
+from handlers.scores.router import Scores
 
 VIETNAMESE = (
     "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"

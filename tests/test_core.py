@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from handlers.core import NOT_FOUND, Core
-from handlers.messages import Attachment, Incoming
+from handlers.core.context import Config
+from handlers.core.messages import Attachment, Incoming
+from handlers.core.router import NOT_FOUND, Core
 
 
 def msg(text: str | None = None, user: str = "u1", **kw) -> Incoming:
@@ -107,7 +108,7 @@ async def test_every_document_renders_with_a_source(core: Core) -> None:
 
 
 async def test_bootstrap_admin_gets_the_admin_menu(core: Core) -> None:
-    core.admins = frozenset({"console:boss"})
+    core.config = Config(admins=frozenset({"console:boss"}))
     replies = await core.handle(msg("/start", user="boss"))
     assert any("Kế hoạch" in c.label for c in replies[0].choices)
     citizen = await core.handle(msg("/start", user="someone"))

@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 
 from content.loader import KnowledgeBase
 from content.search import SearchIndex
-from handlers import invite_flow
-from handlers.core import Core
-from handlers.messages import Incoming
+from handlers.core.messages import Incoming
+from handlers.core.router import Core
+from handlers.invitations import flow as invite_flow
 from storage.db import connect
 
 NOW = dt.datetime(2024, 6, 1, 1, 0, tzinfo=dt.UTC)

@@ -8,9 +8,10 @@ import re
 from zoneinfo import ZoneInfo
 
 from bot.delivery import Sweeper
-from handlers import broadcasts, invite_flow
-from handlers.core import Core
-from handlers.messages import Incoming, Reply
+from handlers.broadcasts import audience as broadcasts
+from handlers.core.messages import Incoming, Reply
+from handlers.core.router import Core
+from handlers.invitations import flow as invite_flow
 from storage import outbox
 from storage.outbox import Item
 

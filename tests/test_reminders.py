@@ -17,9 +17,12 @@ import pytest
 
 from bot.delivery import Blocked, RetryLater, Sweeper
 from content.loader import KnowledgeBase
-from handlers import broadcasts, invite_flow, reminders
-from handlers.core import Core
-from handlers.messages import Incoming
+from content.models import ReminderPolicy
+from handlers.broadcasts import audience as broadcasts
+from handlers.core.messages import Incoming
+from handlers.core.router import Core
+from handlers.invitations import flow as invite_flow
+from handlers.reminders import planner as reminders
 from storage.db import connect
 from storage.outbox import Item
 
@@ -245,3 +248,12 @@ async def test_not_reported_audience_follows_the_reports(duyen_hai: Core) -> Non
     for text in ["/baocao", "1", "Đã hoàn thành", "Đã niêm yết", "bỏ qua", "không", "Xác nhận"]:
         await duyen_hai.handle(Incoming("console", "vien-chuc", text=text, at=at("2021-08-20 09:00")))
     assert await broadcasts.recipients(duyen_hai.db, duyen_hai.kb, audience, None, day) == []
+
+
+def test_quiet_hours_off_keeps_a_late_reminder_time() -> None:
+    late = ReminderPolicy(before_days=[0], at=dt.time(22, 30), overdue_notices=0)
+    day = dt.date(2024, 6, 3)
+    held = reminders.moments(late, day, VN)
+    assert held[0].at == dt.datetime(2024, 6, 4, 7, 0, tzinfo=VN), "the default window holds it until morning"
+    kept = reminders.moments(late, day, VN, quiet=None)
+    assert kept[0].at == dt.datetime(2024, 6, 3, 22, 30, tzinfo=VN)

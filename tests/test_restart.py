@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from bot.delivery import Sweeper
-from handlers import broadcasts
+from handlers.broadcasts import audience as broadcasts
 from storage.db import connect
 from tests.fake_telegram import FakeBotApi
 

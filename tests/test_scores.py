@@ -10,9 +10,9 @@ import pytest
 
 from content.loader import KnowledgeBase
 from content.scores import assess
-from handlers.core import Core
-from handlers.messages import Incoming, Reply
-from handlers.scores import Scores
+from handlers.core.messages import Incoming, Reply
+from handlers.core.router import Core
+from handlers.scores.router import Scores
 
 CSV = "papi_province_year_2011_2024.csv"
 

@@ -13,8 +13,8 @@ from bot.channels import telegram
 from bot.channels.plain import split_text
 from bot.evidence import fetch_pending
 from bot.settings import Settings
-from handlers import invite_flow
-from handlers.core import Core
+from handlers.core.router import Core
+from handlers.invitations import flow as invite_flow
 from tests.fake_telegram import FakeBotApi
 
 USER = 4242

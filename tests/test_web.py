@@ -17,7 +17,7 @@ from pydantic import SecretStr
 from bot.runner import Runner, problems
 from bot.settings import Settings
 from bot.web import MAX_BODY, ImageStore
-from handlers.core import Core
+from handlers.core.router import Core
 from tests.fake_telegram import FakeBotApi
 from tests.fake_zalo import FakeZalo
 from tests.test_zalo import SECRET as ZALO_SECRET

@@ -27,8 +27,8 @@ from bot.channels.zalo.api import Retryable, Unauthorized
 from bot.channels.zalo.channel import UNSUPPORTED
 from bot.runner import Runner
 from bot.settings import Settings
-from handlers.core import Core
-from handlers.messages import Choice, Reply
+from handlers.core.messages import Choice, Reply
+from handlers.core.router import Core
 from tests.fake_zalo import FakeZalo
 
 USER = "e4ea2cd5189df1c3a88c"

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.channels.plain import choice_lines
-from handlers.core import Core
-from handlers.messages import Incoming, Reply
+from handlers.core.messages import Incoming, Reply
+from handlers.core.router import Core
 
 CHANNEL = "console"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from handlers.messages import Choice, Reply
+from handlers.core.messages import Choice, Reply
 
 # Tried in order: the first that cuts in the second half of the window wins, so parts stay reasonably full.
 _BOUNDARIES = ("\n\n", "\n", ". ", "! ", "? ", "; ", ": ", ", ", " ")

@@ -15,14 +15,13 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 from telegram.ext import CallbackQueryHandler as ButtonHandler
 
-from bot.app import build_core
 from bot.channels.plain import split_text
 from bot.delivery import Blocked, RetryLater, Sender
 from bot.evidence import Fetcher
 from bot.settings import Settings
-from handlers import commands
-from handlers.core import Core
-from handlers.messages import Attachment, Incoming, Reply
+from handlers.core import commands
+from handlers.core.messages import Attachment, Incoming, Reply
+from handlers.core.router import Core
 
 CHANNEL = "telegram"
 CALLBACK_LIMIT = 64
@@ -110,8 +109,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.exception("Không gửi được lời xin lỗi")
 
 
-def build(settings: Settings, core: Core | None = None, updater: bool = True) -> Application:
-    """The Application; `core` is given by tests, otherwise it is built in post_init on the bot's loop.
+def build(settings: Settings, core: Core, updater: bool = True) -> Application:
+    """The Application over the one core the composition root built.
 
     updater=False: no polling and no webhook server of its own; the shared web server (bot/web.py) feeds
     updates to `app.update_queue`.
@@ -119,18 +118,10 @@ def build(settings: Settings, core: Core | None = None, updater: bool = True) ->
     assert settings.telegram_bot_token is not None
 
     async def post_init(app: Application) -> None:
-        if "core" not in app.bot_data:
-            core = await build_core(settings.database, frozenset(settings.admin_ids))
-            app.bot_data["core"] = app.bot_data["owned_core"] = core
-        app.bot_data["core"].bot_usernames[CHANNEL] = app.bot.username
+        core.bot_usernames[CHANNEL] = app.bot.username
         # the menu shows what everyone may use; officials and admins find theirs in /help and /start
-        menu = [BotCommand(c.name, c.description) for c in commands.COMMANDS if c.roles == commands.EVERYONE]
+        menu = [BotCommand(c.name, c.description) for c in commands.for_role("citizen")]
         await app.bot.set_my_commands(menu)
-
-    async def post_shutdown(app: Application) -> None:
-        owned = app.bot_data.pop("owned_core", None)
-        if owned is not None:
-            await owned.db.close()
 
     builder = (
         ApplicationBuilder()
@@ -139,13 +130,11 @@ def build(settings: Settings, core: Core | None = None, updater: bool = True) ->
         .base_file_url(settings.telegram_file_url)
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_max_rate, max_retries=3))
         .post_init(post_init)
-        .post_shutdown(post_shutdown)
     )
     if not updater:
         builder = builder.updater(None)
     app = builder.build()
-    if core is not None:
-        app.bot_data["core"] = core
+    app.bot_data["core"] = core
     app.add_handler(ButtonHandler(on_update))
     app.add_handler(MessageHandler(filters.ALL, on_update))
     app.add_error_handler(on_error)

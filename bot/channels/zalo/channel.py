@@ -19,8 +19,8 @@ from bot.channels.plain import as_text, split_text, units
 from bot.channels.zalo.api import TEXT_LIMIT, Retryable, Unauthorized, ZaloClient, ZaloError
 from bot.channels.zalo.models import Event, Update
 from bot.delivery import RetryLater, Sender
-from handlers.core import Core
-from handlers.messages import Attachment, Incoming, Reply
+from handlers.core.messages import Attachment, Incoming, Reply
+from handlers.core.router import Core
 from storage.db import utc_now
 
 CHANNEL = "zalo"

@@ -1,0 +1,1 @@
+"""Broadcasts from Sở Nội vụ: audiences, the /thongbao flow and delivery reports."""

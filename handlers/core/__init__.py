@@ -1,0 +1,1 @@
+"""What every feature shares: messages, context, commands and roles, the flow engine, the router."""

@@ -1,0 +1,45 @@
+"""What a handler gets for one message: the knowledge base, storage, the person, the clock and the settings
+that shape answers (time zone, quiet hours), all passed down from the composition root."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from content.loader import KnowledgeBase
+from storage.people import Person
+
+QuietHours = tuple[dt.time, dt.time] | None  # local (start, end); None: send at any hour
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+DEFAULT_QUIET: QuietHours = (dt.time(21, 0), dt.time(7, 0))
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings the conversation logic needs, read once from `Settings` by the composition root."""
+
+    zone: ZoneInfo = VIETNAM
+    quiet_hours: QuietHours = DEFAULT_QUIET
+    admins: frozenset[str] = frozenset()  # "channel:id" of bootstrap administrators
+
+
+@dataclass(frozen=True)
+class Ctx:
+    kb: KnowledgeBase
+    db: aiosqlite.Connection
+    person: Person
+    now: dt.datetime
+    config: Config = Config()
+    bot_username: str | None = None  # for invitation deep links, when the channel knows it
+    channel: str = ""  # the channel the message came from
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.config.zone
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.astimezone(self.zone).date()

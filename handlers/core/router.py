@@ -1,0 +1,259 @@
+"""The one path every message takes, whatever the channel: Incoming in, Replies out.
+
+The person is found from (channel, sender id); the session (choices last offered, a guided conversation in
+progress) is loaded from SQLite and written back after every message, so a restart loses nothing. A guided
+conversation gets the message first; then commands; then structured questions (scores, an index code) are
+answered from data; everything else goes to search.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+import aiosqlite
+
+from content.loader import KnowledgeBase
+from content.normalize import normalize
+from content.search import SearchIndex, Verdict, verdict
+from handlers.core import commands, flow
+from handlers.core.context import Config, Ctx
+from handlers.core.flow import CHOICE, Answer
+from handlers.core.messages import Choice, Incoming, Reply
+from handlers.invitations.register import register
+from handlers.knowledge.documents import Documents, choice
+from handlers.registry import FLOWS, HANDLERS
+from handlers.scores.router import Scores
+from storage import events, gaps, people, sessions
+from storage.db import utc_now
+from storage.people import Person
+from storage.sessions import Session
+
+MAX_QUESTION = 1000
+DEFAULTS = Config()
+_CODE = re.compile(
+    r"\b(?:chi so|noi dung|linh vuc|tieu chi|chi tieu)(?: noi dung| thanh phan)?(?: so)? ([1-8](?:[.,][1-5])?)\b"
+)
+_BARE_CODE = re.compile(r"^(?:d|chi so )?([1-8](?:[.,][1-5])?)$")
+
+WELCOME = (
+    "Xin chào! Tôi là Trợ lý PAPI. Tôi trả lời câu hỏi về Chỉ số Hiệu quả Quản trị và Hành chính công cấp "
+    "tỉnh (PAPI) và những gì chính quyền xã phải công khai, kèm nguồn trích dẫn.\n\n"
+    "Bạn cứ gõ câu hỏi, có dấu hay không dấu đều được, ví dụ: \"xã phải công khai những gì\", "
+    "\"điểm PAPI Kon Tum 2023\", \"chỉ số nội dung 5 gồm những gì\"."
+)
+OFFICIAL_WELCOME = "\n\nBạn là cán bộ đã đăng ký: /nhiemvu xem nhiệm vụ, /baocao báo cáo tiến độ."
+ADMIN_WELCOME = (
+    "\n\nBạn là quản trị: /tiendo xem tình hình báo cáo, /moi cấp mã mời, /thongbao gửi thông báo, "
+    "/xuat xuất Excel."
+)
+GROUP_WELCOME = (
+    "Xin chào! Tôi là Trợ lý PAPI. Trong nhóm, tôi chỉ trả lời các lệnh như /chiso, /congkhai, /diem. "
+    "Để hỏi đáp riêng, bạn hãy nhắn tin trực tiếp cho tôi."
+)
+PRIVATE_ONLY = "Lệnh này chỉ dùng khi nhắn tin riêng với tôi, để giữ kín thông tin của đơn vị."
+NOT_FOUND = (
+    "Xin lỗi, tôi chưa tìm thấy câu trả lời cho câu hỏi này. Bạn có thể:\n"
+    "• hỏi ngắn hơn, nêu rõ việc cần hỏi (ví dụ: \"niêm yết danh sách hộ nghèo bao lâu\");\n"
+    "• xem theo chủ đề bằng /chiso, /congkhai, /kehoach, /diem.\n"
+    "Câu hỏi đã được ghi lại (không kèm thông tin của bạn) để bổ sung nội dung."
+)
+STALE = "Lựa chọn này không còn hiệu lực. Gõ /help để xem các lệnh."
+GREETINGS = {"xin chao", "chao", "chao ban", "chao bot", "hello", "hi", "alo", "a lo", "chao ad", "chao admin"}
+
+
+def _menu(role: str) -> tuple[Choice, ...]:
+    items = [
+        choice("Các chỉ số PAPI", "dim:all"),
+        choice("Xã phải công khai gì", "ck:all"),
+        Choice("Điểm PAPI các tỉnh", "/diem"),
+    ]
+    if role in commands.OFFICIALS:
+        items[:0] = [Choice("Nhiệm vụ của tôi", "/nhiemvu"), Choice("Báo cáo tiến độ", "/baocao")]
+    if role == "admin":
+        items[:0] = [Choice("Tình hình báo cáo", "/tiendo"), Choice("Gửi thông báo", "/thongbao"),
+                     Choice("Cấp mã mời", "/moi")]
+    if role != "citizen":
+        items.append(choice("Kế hoạch và mục tiêu", "plan:all"))
+    return tuple(items)
+
+
+def pick(offered: list[tuple[str, str]], text: str) -> str | None:
+    """A typed number ("2", "[2]") or label picks one of the choices last offered."""
+    stripped = text.strip().strip("[]().").strip()
+    if stripped.isdigit() and 1 <= int(stripped) <= len(offered):
+        return offered[int(stripped) - 1][1]
+    wanted = normalize(text)
+    return next((value for label, value in offered if wanted and normalize(label) == wanted), None)
+
+
+class Core:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        db: aiosqlite.Connection,
+        config: Config = DEFAULTS,
+        clock: Callable[[], dt.datetime] = utc_now,
+        index: SearchIndex | None = None,
+    ) -> None:
+        self.kb = kb
+        self.db = db
+        self.config = config
+        self.clock = clock
+        self.documents = Documents(kb)
+        self.scores = Scores(kb)
+        self.index = index or SearchIndex(self.documents.docs())
+        self.bot_usernames: dict[str, str] = {}  # per channel, for invitation deep links
+        # One message at a time: channels run concurrently (Telegram and Zalo workers) on one SQLite
+        # connection, and a statement from one must not land inside another's open transaction.
+        self._lock = asyncio.Lock()
+
+    async def first_seen(self, channel: str, event_id: str) -> bool:
+        """Record an incoming event's id; False when the platform delivered it before."""
+        async with self._lock:
+            return await events.first_seen(self.db, channel, event_id, self.clock())
+
+    async def forget_seen(self, now: dt.datetime) -> None:
+        async with self._lock:
+            await events.prune(self.db, now)
+
+    async def handle(self, msg: Incoming) -> list[Reply]:
+        async with self._lock:
+            return await self._handle(msg)
+
+    async def _handle(self, msg: Incoming) -> list[Reply]:
+        now = msg.at or self.clock()
+        person = await self._person(msg, now)
+        ctx = Ctx(self.kb, self.db, person, now, self.config, self.bot_usernames.get(msg.channel), msg.channel)
+        session = await sessions.load(self.db, msg.channel, msg.user_id)
+        replies, session = await self._route(msg, ctx, session)
+        if replies:
+            session = replace(session, choices=[(c.label, c.value) for c in replies[-1].choices])
+        await sessions.save(self.db, msg.channel, msg.user_id, session, now)
+        return replies
+
+    async def _person(self, msg: Incoming, now: dt.datetime) -> Person:
+        """The person writing, with bootstrap admin rights only while one of their identities is in ADMIN_IDS:
+        removed from the list, they are demoted (an admin without a province would otherwise act everywhere)."""
+        person = await people.identify(self.db, msg.channel, msg.user_id, now)
+        listed = bool(self.config.admins) and any(
+            f"{channel}:{external_id}" in self.config.admins
+            for channel, external_id in await people.identities(self.db, person.id))
+        if listed:
+            if person.role != "admin" or person.province is not None:
+                await people.set_role(self.db, person.id, "admin")
+            return Person(person.id, "admin", everywhere=True)
+        if person.role == "admin" and person.province is None:
+            return await people.set_role(self.db, person.id, "citizen")
+        return person
+
+    async def _route(self, msg: Incoming, ctx: Ctx, session: Session) -> tuple[list[Reply], Session]:
+        text = (msg.text or "").strip()
+        # a button whose value did not fit Telegram's 64 bytes carries its number among the stored choices
+        button = (pick(session.choices, msg.choice) or msg.choice) if msg.choice else None
+        value = button or pick(session.choices, text) or text
+        notes: list[Reply] = []
+        if flow.expired(session, ctx.now) and session.flow in FLOWS:
+            note, session = flow.expire(FLOWS[session.flow], session)
+            notes.append(note)
+        if session.flow in FLOWS and not msg.group:
+            replies, session = await flow.advance(FLOWS[session.flow], ctx, session, Answer(value, msg.attachment))
+            return notes + replies, session
+        if value.startswith(CHOICE):
+            return [*notes, self._stale(value, session)], session
+        if value.startswith("doc:"):
+            reply = self.documents.render(value[4:])
+            return [*notes, reply or Reply("Xin lỗi, mục này không còn. Gõ /help để xem hướng dẫn.")], session
+        parsed = commands.parse(value)
+        if parsed:
+            replies, session = await self._command(*parsed, msg=msg, ctx=ctx, session=session)
+            return notes + replies, session
+        if msg.group:
+            return notes, session  # in groups only commands are answered, so the bot does not talk over people
+        return [*notes, await self._free_text(value, msg, ctx)], session
+
+    def _stale(self, value: str, session: Session) -> Reply:
+        """A button from a finished conversation: a double tap on «Xác nhận» must not look like an error."""
+        if value == f"{CHOICE}confirm" and "last_report" in session.draft:
+            return Reply(f"Báo cáo số BC-{session.draft['last_report']:06d} đã được lưu rồi, không cần gửi lại.")
+        return Reply(STALE)
+
+    async def _free_text(self, value: str, msg: Incoming, ctx: Ctx) -> Reply:
+        if not value:
+            if msg.attachment:
+                return Reply("Tôi chỉ đọc được tin nhắn chữ. Bạn hãy gõ câu hỏi bằng chữ nhé.")
+            return Reply("Bạn hãy gõ câu hỏi, hoặc gõ /help để xem hướng dẫn.", _menu(ctx.person.role))
+        if len(value) > MAX_QUESTION:
+            return Reply(f"Câu hỏi dài quá ({len(value)} ký tự). Bạn hãy hỏi ngắn gọn, dưới {MAX_QUESTION} ký tự.")
+        if normalize(value) in GREETINGS:
+            return await self._info("start", "", ctx.person.role, group=False)
+        return await self._question(value, ctx.now)
+
+    async def _command(
+        self, name: str, arg: str, msg: Incoming, ctx: Ctx, session: Session
+    ) -> tuple[list[Reply], Session]:
+        spec = commands.BY_NAME.get(name)
+        if spec is None:
+            return [Reply(f"Tôi chưa hiểu lệnh /{name}. Gõ /help để xem các lệnh.")], session
+        if msg.group and (spec.private or (name == "start" and arg)):
+            return [Reply(PRIVATE_ONLY)], session
+        if not spec.allows(ctx.person):  # the one permission check: handlers below may assume the role
+            return [Reply(spec.refusal)], session
+        if name in FLOWS:
+            kept = session.kept_draft if FLOWS[name].keep_on_expiry else None
+            return await flow.begin(FLOWS[name], ctx, replace(session, kept_draft=None), kept)
+        if name in HANDLERS:
+            return [await HANDLERS[name](ctx, arg, msg)], session
+        if name == "start" and arg:  # a deep link t.me/<bot>?start=<code> arrives as "/start <code>"
+            return [await register(ctx, arg, msg.name)], session
+        return [await self._info(name, arg, ctx.person.role, msg.group)], session
+
+    async def _info(self, name: str, arg: str, role: str, group: bool) -> Reply:
+        if name == "start":
+            extra = ADMIN_WELCOME if role == "admin" else OFFICIAL_WELCOME if role in commands.OFFICIALS else ""
+            return Reply(GROUP_WELCOME) if group else Reply(WELCOME + extra, _menu(role))
+        if name == "help":
+            lines = [f"/{c.name} – {c.description}" for c in commands.for_role(role)]
+            return Reply("Các lệnh:\n" + "\n".join(lines) + "\n\nHoặc gõ câu hỏi bất kỳ về PAPI và công khai ở xã.")
+        if name == "huy":
+            return Reply("Không có thao tác nào đang làm. Bạn có thể hỏi tiếp hoặc gõ /help.")
+        if name == "chiso":
+            return self._code(arg) or self.documents.dimensions()
+        if name == "congkhai":
+            return self.documents.disclosure_list()
+        if name == "kehoach":
+            return self.documents.plan_list()
+        assert name == "diem"
+        return await self.scores.respond(arg) if arg else self.scores.ask()
+
+    def _code(self, text: str) -> Reply | None:
+        """'chỉ số nội dung 5', 'nội dung thành phần 2.2', 'd5' -> that dimension or sub-dimension."""
+        norm = normalize(text)
+        match = _CODE.search(norm) or _BARE_CODE.match(norm)
+        if not match:
+            return None
+        code = match.group(1).replace(",", ".")
+        return self.documents.render(f"sub:{code}" if "." in code else f"dim:{code}")
+
+    async def _question(self, text: str, now: dt.datetime) -> Reply:
+        if self.scores.wants(text):
+            return await self.scores.respond(text)
+        coded = self._code(text)
+        if coded:
+            return coded
+        hits = self.index.search(text)
+        decision = verdict(hits)
+        if decision is Verdict.ANSWER:
+            reply = self.documents.render(hits[0].doc.id)
+            if reply:
+                return reply
+        if decision is Verdict.SUGGEST:
+            return Reply(
+                "Tôi chưa chắc bạn hỏi gì. Có phải một trong những câu sau?",
+                tuple(choice(h.doc.title, h.doc.id) for h in hits[:3]),
+            )
+        await gaps.record(self.db, text, now)
+        return Reply(NOT_FOUND, _menu("citizen"))

@@ -1,0 +1,1 @@
+"""One-time invitation codes: /moi and `invite` issue them, /dangky and /start redeem them."""

@@ -1,0 +1,34 @@
+"""/dangky <mã> (or a deep link's /start <mã>): redeem an invitation code and take its role."""
+
+from __future__ import annotations
+
+from handlers.core.commands import ROLE_NAMES
+from handlers.core.context import Ctx
+from handlers.core.messages import Reply
+from storage import invitations, org, people
+
+REDEEM_ERRORS = {
+    "unknown": "Mã mời không đúng. Bạn kiểm tra lại mã (10 ký tự) hoặc xin mã mới từ người quản trị.",
+    "used": "Mã mời này đã được dùng. Mỗi mã chỉ dùng một lần; hãy xin mã mới.",
+    "expired": "Mã mời đã hết hạn. Hãy xin người quản trị cấp mã mới.",
+    "revoked": "Mã mời đã bị thu hồi. Hãy liên hệ người quản trị.",
+}
+
+
+async def register(ctx: Ctx, code: str, name: str | None) -> Reply:
+    if not code.strip():
+        return Reply("Hãy gõ /dangky kèm mã mời, ví dụ: /dangky ABCD234567")
+    result = await invitations.redeem(ctx.db, code, ctx.person.id, ctx.now)
+    if isinstance(result, str):
+        return Reply(REDEEM_ERRORS[result])
+    await people.set_role(ctx.db, ctx.person.id, result.role, result.unit_id, result.province)
+    await people.set_name(ctx.db, ctx.person.id, name)
+    where = ""
+    if result.unit_id is not None:
+        unit = await org.get_unit(ctx.db, result.unit_id)
+        where = f" thuộc {unit.label}" if unit else ""
+    elif result.province:
+        where = f", phạm vi tỉnh {result.province}"
+    follow = "Gõ /nhiemvu để xem nhiệm vụ, /baocao để báo cáo tiến độ." if result.role != "admin" else (
+        "Gõ /tiendo để xem tình hình báo cáo, /moi để cấp mã mời, /xuat để xuất báo cáo.")
+    return Reply(f"✅ Đăng ký thành công: {ROLE_NAMES[result.role]}{where}.\n{follow}")

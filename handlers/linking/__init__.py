@@ -1,0 +1,1 @@
+"""/lienket joins a person's Telegram and Zalo identities; /kenh chooses where reminders go."""

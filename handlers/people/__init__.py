@@ -1,0 +1,1 @@
+"""Registered people for admins: /nguoidung and /thuhoi."""

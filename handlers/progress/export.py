@@ -1,0 +1,118 @@
+"""The quarterly picture for Sở Nội vụ: one row per task, unit and period, with the latest report.
+
+Rows are built once and written as xlsx (openpyxl: frozen header, column widths, Vietnamese headers) or CSV
+(UTF-8 with BOM, so Excel opens the diacritics correctly). Times are shown in Asia/Ho_Chi_Minh.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from content.loader import KnowledgeBase
+from handlers.core import render
+from handlers.core.context import Ctx
+from handlers.core.messages import Reply
+from handlers.reports.assignments import tasks_for
+from storage import org, reports
+from storage.reports import STATUSES
+
+HEADERS = (
+    ("Kỳ báo cáo", 12), ("Tỉnh", 14), ("Huyện (trước 7/2025)", 16), ("Xã", 14), ("Đơn vị", 28),
+    ("Kế hoạch", 22), ("Mã nhiệm vụ", 10), ("Nhiệm vụ", 50), ("Chỉ số nội dung", 12), ("Hạn", 12),
+    ("Tình trạng", 16), ("Tỷ lệ (%)", 9), ("Nội dung đã làm", 60), ("Khó khăn, đề xuất", 40),
+    ("Số minh chứng", 10), ("Người báo cáo", 20), ("Thời gian báo cáo", 18),
+)
+NOT_REPORTED = "Chưa báo cáo"
+
+
+@dataclass(frozen=True)
+class Row:
+    values: tuple[object, ...]
+
+
+async def rows(
+    db: aiosqlite.Connection,
+    kb: KnowledgeBase,
+    province: str | None,
+    period: str | None,
+    today: dt.date,
+    zone: ZoneInfo,
+    progress: Callable[[int], None] = lambda n: None,
+) -> list[Row]:
+    """Every assigned (task, unit) for the period asked, or for every period reported plus the current one."""
+    units = [u for u in await org.units(db, province) if u.commune is not None]
+    current = await reports.current(db, [u.id for u in units])
+    reported: dict[tuple[str, str, int], set[str]] = {}
+    for plan_id, task_id, unit_id, key in current:
+        reported.setdefault((plan_id, task_id, unit_id), set()).add(key)
+    names = await _names(db)
+    out: list[Row] = []
+    for unit in units:
+        for a in tasks_for(kb, unit):
+            now_period = a.period(today)
+            keys = reported.get((a.plan.id, a.task.id, unit.id), set())
+            wanted = [period] if period else sorted(keys | {now_period.key})
+            for key in wanted:
+                report = current.get((a.plan.id, a.task.id, unit.id, key))
+                due = f"{now_period.due:%d/%m/%Y}" if key == now_period.key else ""
+                base = (key, unit.province, unit.district or "", unit.commune, unit.name,
+                        render.plan_label(a.plan), a.task.id, a.task.title,
+                        ", ".join(str(d) for d in a.task.dimensions), due)
+                if report is None:
+                    out.append(Row((*base, NOT_REPORTED, None, "", "", 0, "", "")))
+                    continue
+                out.append(Row((*base, STATUSES[report.status], report.percent, report.done_text,
+                                report.difficulties or "", report.evidence_count, names.get(report.reporter_id, ""),
+                                report.submitted_at.astimezone(zone).strftime("%d/%m/%Y %H:%M"))))
+        progress(1)
+    return out
+
+
+async def _names(db: aiosqlite.Connection) -> dict[int, str]:
+    async with db.execute("SELECT id, COALESCE(display_name, 'Người dùng ' || id) FROM people") as cur:
+        return {r[0]: r[1] for r in await cur.fetchall()}
+
+
+def xlsx(data: Iterable[Row]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Tiến độ PAPI"
+    sheet.append([h for h, _ in HEADERS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in data:
+        sheet.append(list(row.values))
+    for i, (_, width) in enumerate(HEADERS, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_bytes(data: Iterable[Row]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([h for h, _ in HEADERS])
+    writer.writerows(["" if v is None else v for v in row.values] for row in data)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+async def export_file(ctx: Ctx, arg: str) -> Reply:
+    """/xuat [kỳ]: the progress picture of the admin's province as an Excel file."""
+    period = arg.strip().upper() or None
+    data = await rows(ctx.db, ctx.kb, ctx.person.province, period, ctx.today, ctx.zone)
+    name = f"tien-do-papi-{period or 'tat-ca'}-{ctx.today:%Y%m%d}.xlsx"
+    return Reply(f"Báo cáo tiến độ {period or 'mọi kỳ'}: {len(data)} dòng.", document=xlsx(data), document_name=name)

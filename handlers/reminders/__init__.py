@@ -1,0 +1,1 @@
+"""Reminders before deadlines and overdue notices: the planner, quiet hours and /nhacnho."""

@@ -1,0 +1,202 @@
+"""Reminders before deadlines and overdue notices, planned as outbox rows.
+
+For every unit with registered officials and every dated reporting rule of the plans that assign it tasks,
+each period due around now yields reminders 7, 3 and 1 days before and on the due day at 08:00, then an
+overdue notice on the next working day and weekly after it (copied to the commune's leaders), but only
+while the unit has not reported for that period. The plan is a pure function of the database and the clock,
+so planning again is harmless (keys) and `reminders preview` shows exactly what the sweep would send.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+import holidays
+
+from content.loader import KnowledgeBase
+from content.models import Plan, ReminderPolicy, ReportingRule, Task
+from content.normalize import normalize
+from content.periods import Period, due_in, events_of, report_key
+from handlers.core import render
+from handlers.core.context import DEFAULT_QUIET, Ctx, QuietHours
+from handlers.core.messages import Choice, Reply
+from handlers.reminders.quiet import hold
+from handlers.reports.assignments import tasks_for
+from storage import org, outbox, people, reports
+from storage.outbox import Item
+
+LOOKBACK = dt.timedelta(days=36)  # far enough back to cover the last weekly overdue notice of the default policy
+
+
+@lru_cache(maxsize=8)
+def _holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("VN", years=[year, year + 1])
+
+
+def next_working_day(day: dt.date) -> dt.date:
+    """The first day after `day` that is neither a weekend nor a Vietnamese public holiday."""
+    nxt = day + dt.timedelta(days=1)
+    while nxt.weekday() >= 5 or nxt in _holidays(nxt.year):
+        nxt += dt.timedelta(days=1)
+    return nxt
+
+
+@dataclass(frozen=True)
+class Moment:
+    kind: str  # reminder, overdue
+    label: str  # "-7" … "-0", "+1" …
+    at: dt.datetime  # local time
+    days_left: int
+
+
+def moments(policy: ReminderPolicy, due: dt.date, zone: ZoneInfo, quiet: QuietHours = DEFAULT_QUIET) -> list[Moment]:
+    def at(day: dt.date) -> dt.datetime:
+        return hold(dt.datetime.combine(day, policy.at, zone), quiet)
+
+    out = [Moment("reminder", f"-{n}", at(due - dt.timedelta(days=n)), n)
+           for n in sorted(set(policy.before_days), reverse=True)]
+    first = next_working_day(due)
+    for k in range(policy.overdue_notices):
+        day = first + dt.timedelta(days=k * policy.overdue_every_days)
+        out.append(Moment("overdue", f"+{k + 1}", at(day), (due - day).days))
+    return out
+
+
+def events(kb: KnowledgeBase, plan: Plan, recorded: dict[tuple[str, int], dt.date]) -> dict[str, dt.date]:
+    """Dates deadlines count from: the plan's issue, and the publication of the PAPI report the plan targets
+    (the content's edition launch date, unless an admin recorded one)."""
+    out = events_of(plan)
+    launched = next((e.launched for e in kb.papi.editions if e.year == plan.papi_year and e.launched), None)
+    published = recorded.get(("papi_published", plan.papi_year), launched)
+    if published:
+        out["papi_published"] = published
+    return out
+
+
+def text(m: Moment, plan: Plan, rule: ReportingRule, period: Period, unit: org.Unit, missing: list[Task]) -> str:
+    what = f"«{rule.title}» kỳ {period.label} (hạn {period.due:%d/%m/%Y})"
+    if m.kind == "reminder":
+        head = f"⏰ Nhắc việc: hôm nay là hạn {what}." if m.days_left == 0 else (
+            f"⏰ Nhắc việc: còn {m.days_left} ngày đến hạn {what}.")
+    else:  # no day count: a notice held back by a restart must not state a wrong one
+        head = f"⚠️ Đã quá hạn {what}."
+    more = f" và {len(missing) - 3} nhiệm vụ khác" if len(missing) > 3 else ""
+    titles = "; ".join(t.title for t in missing[:3]) + more
+    return (f"{head}\nĐơn vị: {unit.label}. Chưa báo cáo {len(missing)} nhiệm vụ: {titles}.\n"
+            f"Theo {render.plan_label(plan)}, gửi {rule.to}.\n"
+            "Gõ /baocao để báo cáo; /nhacnho để xem hoặc tắt nhắc việc.")
+
+
+async def recorded_events(db: aiosqlite.Connection) -> dict[tuple[str, int], dt.date]:
+    async with db.execute("SELECT name, year, date FROM event_dates") as cur:
+        return {(r[0], r[1]): dt.date.fromisoformat(r[2]) for r in await cur.fetchall()}
+
+
+async def plan(
+    db: aiosqlite.Connection, kb: KnowledgeBase, now: dt.datetime, zone: ZoneInfo,
+    until: dt.datetime | None = None, since: dt.datetime | None = None, unit_ids: set[int] | None = None,
+    quiet: QuietHours = DEFAULT_QUIET,
+) -> list[Item]:
+    """Every reminder and overdue notice with a moment in [since, until] for units that have not reported
+    (only `unit_ids` when given)."""
+    since = (since or now - LOOKBACK).astimezone(zone)
+    until = (until or now + dt.timedelta(days=8)).astimezone(zone)
+    # a muted official still leaves the unit on the list: its leaders' overdue copies go on
+    staff = await people.officials(db)
+    by_unit: dict[int, list[people.Official]] = defaultdict(list)
+    for o in staff:
+        by_unit[o.unit_id].append(o)
+    units = {u.id: u for u in await org.units(db) if u.id in by_unit and u.commune}
+    staff = [o for o in staff if not o.muted]
+    wanted = [u for u in units.values() if unit_ids is None or u.id in unit_ids]
+    leaders: dict[int, list[people.Official]] = defaultdict(list)
+    for o in staff:
+        if o.role == "leader" and o.unit_id in units:
+            leaders[units[o.unit_id].commune_id or 0].append(o)
+    done = await reports.current(db, [u.id for u in wanted])
+    recorded = await recorded_events(db)
+    items: list[Item] = []
+    for unit in wanted:
+        by_plan: dict[str, list[Task]] = defaultdict(list)
+        plans = {}
+        for a in tasks_for(kb, unit):
+            by_plan[a.plan.id].append(a.task)
+            plans[a.plan.id] = a.plan
+        for plan_id, tasks in by_plan.items():
+            p = plans[plan_id]
+            dates = events(kb, p, recorded)
+            policy = p.reminders
+            # periods whose reminders (up to 7 days before) or overdue notices (weeks after) reach the window
+            first_due = since.date() - dt.timedelta(days=policy.overdue_every_days * policy.overdue_notices + 7)
+            last_due = until.date() + dt.timedelta(days=max(policy.before_days, default=0))
+            for rule in (r for r in p.reports if r.communes):
+                for period in due_in(p, rule.deadline, first_due, last_due, dates):
+                    key = report_key(p, period.due)
+                    missing = [t for t in tasks if (p.id, t.id, unit.id, key) not in done]
+                    if not missing:
+                        continue
+                    for m in moments(policy, period.due, zone, quiet):
+                        if not since <= m.at <= until:
+                            continue
+                        body = text(m, p, rule, period, unit, missing)
+                        common = {"plan_id": p.id, "unit_id": unit.id, "period": key, "due": period.due}
+                        base = f"{p.id}:{rule.id}:{period.key}:{unit.id}:{m.label}"
+                        for o in (o for o in by_unit[unit.id] if not o.muted):
+                            items.append(Item(f"{m.kind}:{base}:{o.id}", m.kind, o.id, body, m.at, **common))
+                        if m.kind == "overdue" and policy.copy_leader:
+                            for lead in leaders[unit.commune_id or 0]:
+                                if lead.unit_id != unit.id:
+                                    items.append(Item(f"overdue_copy:{base}:{lead.id}", "overdue_copy", lead.id,
+                                                      "📋 Bản sao gửi lãnh đạo xã.\n" + body, m.at, **common))
+    return items
+
+
+async def still_relevant(db: aiosqlite.Connection, kb: KnowledgeBase, row: outbox.Row, now: dt.datetime,
+                         zone: ZoneInfo) -> str | None:
+    """Why a queued reminder should not go out any more (None: send it)."""
+    item = row.item
+    if item.kind not in ("reminder", "overdue", "overdue_copy") or item.unit_id is None:
+        return None
+    if item.kind == "reminder" and now.astimezone(zone).date() != item.not_before.astimezone(zone).date():
+        return "nhắc việc của ngày đã qua (nó đếm số ngày còn lại), lượt nhắc sau sẽ thay"
+    if item.kind != "reminder" and now - item.not_before > dt.timedelta(days=6):
+        return "thông báo quá hạn đã cũ, đã có thông báo mới hơn"
+    if await people.is_muted(db, item.person_id):
+        return "người nhận đã tắt nhắc việc"
+    unit = await org.get_unit(db, item.unit_id)
+    plan_ = kb.plan(item.plan_id or "")
+    if unit is None or plan_ is None:
+        return "đơn vị hoặc kế hoạch không còn"
+    tasks = [a.task for a in tasks_for(kb, unit) if a.plan.id == plan_.id]
+    done = await reports.current(db, [unit.id], item.period)
+    if all((plan_.id, t.id, unit.id, item.period) in done for t in tasks):
+        return "đơn vị đã báo cáo"
+    return None
+
+
+async def mine(ctx: Ctx, arg: str) -> Reply:
+    """/nhacnho: the person's reminders in the next 30 days; "/nhacnho tắt" mutes them, "/nhacnho bật" again."""
+    assert ctx.person.unit_id is not None  # the router lets officials with a unit only
+    wish = normalize(arg)
+    if wish in ("tat", "off"):
+        await people.mute(ctx.db, ctx.person.id, True)
+        return Reply("Đã tắt nhắc việc. Gõ /nhacnho bật để bật lại.", (Choice("Bật lại", "/nhacnho bật"),))
+    if wish in ("bat", "on"):
+        await people.mute(ctx.db, ctx.person.id, False)
+    muted = await people.is_muted(ctx.db, ctx.person.id)
+    if muted:
+        return Reply("Nhắc việc đang tắt.", (Choice("Bật lại", "/nhacnho bật"),))
+    items = await plan(ctx.db, ctx.kb, ctx.now, ctx.zone, until=ctx.now + dt.timedelta(days=30), since=ctx.now,
+                       unit_ids={ctx.person.unit_id}, quiet=ctx.config.quiet_hours)
+    mine_ = sorted((i for i in items if i.person_id == ctx.person.id), key=lambda i: i.not_before)
+    toggle = (Choice("Tắt nhắc việc", "/nhacnho tắt"),)
+    if not mine_:
+        return Reply("Trong 30 ngày tới không có nhắc việc nào cho bạn (đơn vị đã báo cáo đủ hoặc chưa đến hạn).",
+                     toggle)
+    lines = [f"• {i.not_before.astimezone(ctx.zone):%H:%M %d/%m}: {i.text.splitlines()[0]}" for i in mine_[:10]]
+    return Reply("Nhắc việc sắp tới của bạn:\n" + "\n".join(lines), toggle)

@@ -1,0 +1,1 @@
+"""Officials' tasks from the plans (/nhiemvu) and the guided progress report (/baocao)."""

@@ -1,0 +1,76 @@
+"""One province's scores for a year: the score card (total, dimensions, change from the year before, computed
+place and group) and the sub-dimension scores beside their medians."""
+
+from __future__ import annotations
+
+from content.scores import SOURCE_SUB, SOURCE_YEAR
+from handlers.core import render
+from handlers.core.messages import Reply
+from handlers.scores.lookup import COMPUTED, COMPUTED_ALL, ScoreLookup, signed
+
+
+class ScoreCard(ScoreLookup):
+    def card(self, province: str, year: int | None = None) -> Reply:
+        row, year = self._row(province, year)
+        if row is None or year is None:
+            return self._missing(province, year)
+        t = self.table
+        lines = [f"Điểm PAPI {year} của {province} (không trọng số):"]
+        prev = t.get(province, year - 1)
+        if row.total is not None:
+            scale = 80 if len(row.dims) == 8 else 60
+            lines.append(f"Tổng điểm: {render.number(row.total)}/{scale}")
+            if prev and prev.total is not None and len(prev.dims) == len(row.dims):
+                lines.append(f"So với {year - 1}: {signed(row.total - prev.total)} điểm")
+            elif prev and prev.total_6dim is not None and row.total_6dim is not None:
+                change = signed(row.total_6dim - prev.total_6dim)
+                lines.append(f"So với {year - 1} (tính trên 6 chỉ số chung): {change} điểm")
+            rank, group = t.rank(province, year), t.group(province, year)
+            if rank and group:
+                lines.append(f"Vị trí (tự tính): {rank[0]}/{rank[1]} tỉnh có điểm; nhóm (tự tính): {group}")
+        else:
+            lines.append("Năm này dữ liệu thiếu một số chỉ số nên không có tổng điểm.")
+        names = self._names_of()
+        lines.append("")
+        for number, value in sorted(row.dims.items()):
+            before = prev.dims.get(number) if prev else None
+            change = f" ({signed(value - before)})" if before is not None else ""
+            lines.append(f"{number}. {names.get(number, '')}: {render.number(value)}{change}")
+        notes = [render.CAUTION + COMPUTED, render.REFORM + self._reform(province)]
+        sources = SOURCE_YEAR + (f"; {SOURCE_SUB}" if row.subs else "")
+        if len(row.dims) == 6:
+            notes.insert(0, "Trước 2018 PAPI có 6 chỉ số nội dung (thang 6–60), không so trực tiếp với từ 2018.")
+        text = "\n".join(lines) + "\n\n" + "\n".join(notes) + f"\n{render.SOURCE}{sources}"
+        return Reply(text, self.choices(province, year))
+
+    def subs(self, province: str, year: int | None = None, dimension: int | None = None) -> Reply:
+        """Sub-dimension scores (2022 and 2023 only) beside their medians; one dimension when asked."""
+        year = year or self._latest(province, need_subs=True)
+        row = self.table.get(province, year) if year else None
+        if row is None or year is None or not row.dims:
+            return self._missing(province, year)
+        t = self.table
+        names = self._names_of()
+        lines = [f"Điểm PAPI {year} của {province} theo nội dung thành phần:"]
+        if not row.subs:
+            lines[0] = f"Điểm PAPI {year} của {province}:"
+            lines.append("Dữ liệu chỉ có điểm nội dung thành phần cho 2022 và 2023.")
+        for dim in sorted(row.dims):
+            if dimension is not None and dim != dimension:
+                continue
+            value, median = row.dims[dim], t.median(year, dim)
+            group = t.group(province, year, dim)
+            extra = f"; nhóm {group}" if group else ""
+            lines.append(f"\nChỉ số {dim} – {names.get(dim, '')}: {render.number(value)} (trung vị "
+                         f"{render.number(median or 0)}{extra})")
+            for code in sorted(c for c in row.subs if c.startswith(f"{dim}.")):
+                sub_median = t.sub_median(year, code)
+                lines.append(f"  {code} {t.sub_names.get(code, '')}: {render.number(row.subs[code])} "
+                             f"(trung vị {render.number(sub_median or 0)})")
+            if dim == 5 and row.subs:
+                lines.append("  (Bảng điểm gốc không có nội dung thành phần 5.2.)")
+        if dimension is not None and dimension not in row.dims:
+            lines.append(f"\nNăm {year} {province} không có điểm chỉ số nội dung {dimension}.")
+        sources = SOURCE_SUB if row.subs else SOURCE_YEAR
+        notes = render.CAUTION + COMPUTED_ALL + f"\n{render.SOURCE}{sources}"
+        return Reply("\n".join(lines) + "\n\n" + notes, self.choices(province, year))

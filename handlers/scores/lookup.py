@@ -1,0 +1,106 @@
+"""What every score answer looks up and shares: a province's latest year and row, the reply for a year without
+scores, the provincial plans with targets, the choices offered under an answer, the 2025 notes, and the way
+changes and gaps are written.
+
+`ScoreLookup` is the base of each kind of answer (score_card, score_comparisons, score_targets, score_merger,
+score_charts); `Scores` combines them, so each answer module depends on this one only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from content.loader import KnowledgeBase
+from content.models import Plan, ProvinceMerger
+from content.normalize import normalize, strip_diacritics
+from content.scores import SOURCE_YEAR, ProvinceYear
+from handlers.core import render
+from handlers.core.messages import Choice, Reply
+
+COMPUTED = (
+    "Thứ hạng và nhóm do Trợ lý PAPI tự tính từ tổng điểm các tỉnh có điểm năm đó "
+    "(PAPI công bố nhóm, không công bố thứ hạng)."
+)
+COMPUTED_ALL = (
+    "Vị trí, nhóm và trung vị do Trợ lý PAPI tự tính từ các tỉnh có điểm năm đó, theo quy tắc tứ phân vị PAPI "
+    "công bố (PAPI công bố nhóm, không công bố thứ hạng); tỉnh sát ranh giới nhóm nên xem là chưa chắc chắn."
+)
+REFORM = (
+    "Điểm PAPI đến năm 2024 tính theo 63 tỉnh trước sắp xếp. Từ 1/7/2025 cả nước còn 34 tỉnh, thành phố; "
+    "chưa có điểm PAPI nào tính theo tỉnh mới."
+)
+
+
+def signed(value: float) -> str:
+    return ("+" if value >= 0 else "") + render.number(value)
+
+
+def gap(diff: float) -> str:
+    """'vượt 0,43' / 'thiếu 0,02'; three decimals when two would show a miss as 0,00."""
+    digits = 2 if abs(diff) >= 0.005 or diff == 0 else 3
+    return f"{'vượt' if diff >= 0 else 'thiếu'} {render.number(abs(diff), digits)}"
+
+
+def slug(*parts: object) -> str:
+    return "-".join(re.sub(r"[^a-z0-9]+", "-", strip_diacritics(str(p))).strip("-") for p in parts)
+
+
+class ScoreLookup:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.table = kb.scores
+        self._mergers: dict[str, ProvinceMerger] = {
+            normalize(f): m for m in kb.papi.mergers for f in (m.new_name, *m.former)
+        }
+        self._launched = {e.year: e.launched for e in kb.papi.editions}
+
+    def _latest(self, province: str, need_subs: bool = False) -> int | None:
+        years = self.table.years_of(province)
+        if need_subs:
+            years = [y for y in years if (row := self.table.get(province, y)) is not None and row.subs]
+        return years[-1] if years else None
+
+    def _row(self, province: str, year: int | None) -> tuple[ProvinceYear | None, int | None]:
+        year = year or self._latest(province)
+        row = self.table.get(province, year) if year else None
+        return (row if row is not None and row.dims else None), year
+
+    def _missing(self, province: str, year: int | None) -> Reply:
+        latest = self._latest(province)
+        span = f"{self.table.years[0]}–{self.table.years[-1]}"
+        if year is not None and self.table.years[0] <= year <= self.table.years[-1]:
+            text = f"{province} năm {year} không có điểm trong dữ liệu PAPI."
+        else:
+            text = f"{province} năm {year} ngoài các năm có dữ liệu ({span})."
+        text += "\n\n" + render.REFORM + self._reform(province) + f"\n{render.SOURCE}{SOURCE_YEAR}"
+        return Reply(text, (Choice(f"{province} {latest}", f"/diem {province} {latest}"),) if latest else ())
+
+    def _names_of(self) -> dict[int, str]:
+        return {d.number: d.name_vi for d in self.kb.papi.dimensions}
+
+    def _plans(self, province: str) -> list[Plan]:
+        """Provincial plans of the province with targets: PAPI scores provinces, so a district's or a
+        commune's own targets cannot be checked against them."""
+        return [p for p in self.kb.plans if p.level == "province" and p.province == province and p.targets]
+
+    def choices(self, province: str, year: int) -> tuple[Choice, ...]:
+        row = self.table.get(province, year)
+        out = [
+            Choice("Tổng điểm qua các năm", f"/diem {province} qua các năm"),
+            Choice("So với trung vị cả nước", f"/diem {province} {year} trung vị"),
+        ]
+        if row is not None and len(row.dims) == (8 if year >= 2018 else 6):  # a radar needs every axis
+            out.insert(0, Choice(f"Biểu đồ radar {len(row.dims)} chỉ số", f"/diem {province} {year} radar"))
+        if row is not None and row.subs:
+            out.append(Choice("Nội dung thành phần", f"/diem {province} {year} thành phần"))
+        for plan in self._plans(province):
+            target_year = plan.targets[0].year
+            out.append(Choice(f"Đối chiếu mục tiêu PAPI {target_year}", f"/diem {province} {target_year} mục tiêu"))
+        return tuple(out)
+
+    def _reform(self, province: str) -> str:
+        merger = self._mergers.get(normalize(province))
+        if merger is None:
+            return REFORM
+        note = f" Theo sắp xếp 2025: {merger.new_name} gồm {', '.join(merger.former)}."
+        return REFORM + note + (f" ({merger.caution})" if merger.caution else "")

@@ -1,0 +1,98 @@
+"""Score questions answered from the data files: "điểm PAPI của Kon Tum năm 2023", "so sánh Đồng Tháp và
+Khánh Hòa", "Đồng Tháp có đạt mục tiêu PAPI 2024 không", "biểu đồ radar Kon Tum 2023".
+
+Every figure comes from the score table; ranks, groups and medians are computed and say so. Choices under
+an answer are `/diem …` commands, so they route back here from any channel, in groups too.
+
+This module reads the question and routes it; each kind of answer is in its own module: score_card (a
+province's scores and sub-dimensions), score_comparisons (against the median, two provinces), score_targets
+(plan against results), score_merger (the 2025 mergers), score_charts (radar and totals over the years),
+all over score_lookup. Province names are matched in province_names, question words in score_questions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from content.loader import KnowledgeBase
+from handlers.core.messages import Choice, Reply
+from handlers.scores import questions as score_questions
+from handlers.scores.card import ScoreCard
+from handlers.scores.charts import ScoreCharts
+from handlers.scores.comparisons import Comparisons
+from handlers.scores.merger import Mergers
+from handlers.scores.province_names import names_for
+from handlers.scores.questions import (
+    COMPARE_WORDS,
+    MEDIAN_WORDS,
+    MERGER_WORDS,
+    PLAN_WORDS,
+    RADAR_WORDS,
+    STRENGTH_WORDS,
+    SUB_WORDS,
+    TREND_WORDS,
+    Question,
+)
+from handlers.scores.targets import PlanResults
+
+
+class Scores(ScoreCard, Comparisons, PlanResults, Mergers, ScoreCharts):
+    def __init__(self, kb: KnowledgeBase) -> None:
+        super().__init__(kb)
+        self.names = names_for(kb)
+
+    # --- understanding the question -------------------------------------------------------------
+
+    def provinces(self, text: str) -> list[str]:
+        return self.names.find(text)
+
+    def province(self, text: str) -> str | None:
+        found = self.provinces(text)
+        return found[0] if found else None
+
+    def parse(self, text: str) -> Question:
+        return score_questions.parse(text, self.provinces)
+
+    asks_verdict = staticmethod(score_questions.asks_verdict)
+
+    def wants(self, text: str) -> bool:
+        return score_questions.wants(self.parse(text), text)
+
+    # --- answering --------------------------------------------------------------------------------
+
+    async def respond(self, text: str) -> Reply:
+        """`answer` off the event loop: a chart takes about 0.2 s to draw (0.7 s the first time), which
+        would hold up every other conversation."""
+        return await asyncio.to_thread(self.answer, text)
+
+    def answer(self, text: str) -> Reply:
+        q = self.parse(text)
+        if not q.provinces:
+            return self.ask()
+        province = q.provinces[0]
+        last = self.table.years[-1]
+        if q.has(PLAN_WORDS):
+            return self.targets(province, q.year)
+        if q.has(MERGER_WORDS) or score_questions.new_name(q) or (q.year is not None and q.year > last):
+            return self.merger(province, q.year)
+        if q.has(RADAR_WORDS) and not q.has(TREND_WORDS):
+            return self.radar(province, q.year)
+        if q.has(TREND_WORDS):
+            return self.trend(province)
+        if len(q.provinces) > 1:
+            return self.pair(q.provinces[0], q.provinces[1], q.year)
+        if q.has(MEDIAN_WORDS) or q.has(STRENGTH_WORDS) or q.has(COMPARE_WORDS):
+            return self.versus_median(province, q.year)
+        if q.has(SUB_WORDS) or q.dimension is not None:
+            return self.subs(province, q.year, q.dimension)
+        return self.card(province, q.year)
+
+    def ask(self) -> Reply:
+        latest = self.table.years[-1]
+        sample = ("Đồng Tháp", "Hà Tĩnh", "Khánh Hòa", "Trà Vinh", "Kon Tum")
+        return Reply(
+            f"Bạn muốn xem điểm PAPI của tỉnh nào, năm nào? Ví dụ: \"điểm PAPI Kon Tum 2023\", \"so sánh Đồng Tháp "
+            f"và Khánh Hòa 2023\", \"Đồng Tháp có đạt mục tiêu PAPI 2024 không\", \"biểu đồ radar Kon Tum 2023\". "
+            f"Dữ liệu có từ {self.table.years[0]} đến {latest}.",
+            tuple(Choice(f"{p} {latest}", f"/diem {p} {latest}") for p in sample),
+        )

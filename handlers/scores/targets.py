@@ -1,0 +1,118 @@
+"""Plan against results: each target of a provincial plan beside that year's PAPI result, met or missed and by
+how much; group targets judged on the computed group, targets without a figure shown but not judged."""
+
+from __future__ import annotations
+
+from content.models import Plan, Target
+from content.scores import GROUPS, SOURCE_YEAR, Check, TargetResult, assess, parse_group
+from handlers.core import render
+from handlers.core.messages import Choice, Reply
+from handlers.files.charts import SHORT
+from handlers.knowledge.documents import choice
+from handlers.scores.lookup import COMPUTED_ALL, REFORM, ScoreLookup, gap, signed
+
+MARK = {True: "✅", False: "❌", None: "ℹ️"}
+
+
+class PlanResults(ScoreLookup):
+    def targets(self, province: str, year: int | None) -> Reply:
+        plans = self._plans(province)
+        chosen = [p for p in plans if year is None or any(t.year == year for t in p.targets)]
+        if not chosen:
+            return self._no_targets(province, year, plans)
+        plan = chosen[-1]
+        target_year = year or max(t.year for t in plan.targets)
+        results = [assess(self.table, province, t) for t in plan.targets if t.year == target_year]
+        radar = "Biểu đồ radar kèm mục tiêu" if any(r.target.dimension for r in results) else "Biểu đồ radar"
+        return Reply(self._target_text(plan, province, target_year, results), (
+            Choice(radar, f"/diem {province} {target_year} radar"),
+            choice("Xem kế hoạch", f"plan:{plan.id}"),
+            Choice(f"Điểm {province} {target_year}", f"/diem {province} {target_year}"),
+        ))
+
+    def _no_targets(self, province: str, year: int | None, plans: list[Plan]) -> Reply:
+        if plans:
+            years = ", ".join(sorted({str(t.year) for p in plans for t in p.targets}))
+            text = (f"Trợ lý chỉ có mục tiêu PAPI {years} trong kế hoạch của {province}, "
+                    f"không có mục tiêu cho PAPI {year}.")
+        else:
+            text = f"Trợ lý chưa có kế hoạch cấp tỉnh nào của {province} nêu mục tiêu PAPI để đối chiếu với kết quả."
+        choices = [choice(f"Kế hoạch: {p.issuer}", f"plan:{p.id}") for p in self.kb.plans if p.province == province]
+        for p in plans:
+            first = p.targets[0].year
+            choices.append(Choice(f"Đối chiếu mục tiêu PAPI {first}", f"/diem {province} {first} mục tiêu"))
+        latest = self._latest(province)
+        if latest:
+            choices.append(Choice(f"Điểm {province} {latest}", f"/diem {province} {latest}"))
+        return Reply(text, tuple(choices))
+
+    def _target_text(self, plan: Plan, province: str, year: int, results: list[TargetResult]) -> str:
+        launched = self._launched.get(year)
+        published = f", công bố {launched:%d/%m/%Y}" if launched else ""
+        label = f"{plan.number or '(không ghi số)'} của {plan.issuer}"
+        lines = [f"Mục tiêu PAPI {year} trong Kế hoạch {label} so với kết quả PAPI {year}{published}:"]
+        row = self.table.get(province, year)
+        if row is None or not row.dims:
+            lines.append(f"Chưa có kết quả PAPI {year} cho {province} trong dữ liệu, nên chưa đối chiếu được.")
+            lines += [f"• {r.target.text}" for r in results]
+        else:
+            lines += ["", *(self._target_line(province, r) for r in results)]
+            judged = [r.met for r in results if r.met is not None]
+            if judged:
+                lines += ["", f"Kết quả: đạt {sum(judged)}/{len(judged)} mục tiêu có thể đối chiếu."]
+        caution = COMPUTED_ALL
+        if any(c.kind in ("value", "increase") for r in results for c in r.checks):
+            caution += " Mục tiêu ghi 2 chữ số thập phân; Trợ lý so với điểm chưa làm tròn."
+        reform = f"Kết quả PAPI {year} vẫn tính theo 63 tỉnh cũ." if year <= 2024 else REFORM
+        notes = [render.CAUTION + caution, render.REFORM + reform]
+        sources = f"{plan.sources[0]}; {SOURCE_YEAR}"
+        return "\n".join(lines) + "\n\n" + "\n".join(notes) + f"\n{render.SOURCE}{sources}"
+
+    def _target_line(self, province: str, result: TargetResult) -> str:
+        target = result.target
+        dim = target.dimension
+        label = "Tổng điểm" if dim is None else f"Chỉ số {dim} – {SHORT[dim]}"
+        if result.checks and result.checks[0].kind == "count":
+            label = "Số chỉ số nội dung theo nhóm"
+        parts = [self._check_text(c, province, target) for c in result.checks]
+        if dim is None and any(c.kind in ("value", "group", "change") for c in result.checks):
+            now, before = self.table.rank(province, target.year), self.table.rank(province, target.year - 1)
+            if now:
+                parts.append(f"vị trí (tự tính) {now[0]}/{now[1]}" + (f", năm trước {before[0]}/{before[1]}"
+                                                                     if before else ""))
+        return f"{MARK[result.met]} {label}: " + "; ".join(parts)
+
+    def _check_text(self, check: Check, province: str, target: Target) -> str:
+        year = target.year
+        if check.actual is None and check.kind != "change":
+            return f"chưa có dữ liệu để đối chiếu (mục tiêu {check.wanted})"
+        if check.kind == "value":
+            assert isinstance(check.actual, float) and isinstance(check.wanted, float)
+            sign = "≥" if check.met else "<"
+            return (f"{render.number(check.actual)} {sign} mục tiêu {render.number(check.wanted)} "
+                    f"({gap(check.actual - check.wanted)})")
+        if check.kind == "increase":
+            assert isinstance(check.actual, float) and isinstance(check.wanted, float)
+            return (f"so với {year - 1}: {signed(check.actual)}, mục tiêu tăng ít nhất "
+                    f"{render.number(check.wanted)} ({gap(check.actual - check.wanted)})")
+        if check.kind == "group":
+            verdict = "đạt" if check.met else "chưa đạt"
+            wanted = f"nhóm {check.wanted}" + ("" if check.wanted == GROUPS[0] else " trở lên")
+            return f"nhóm (tự tính) {check.actual}, mục tiêu {wanted}: {verdict}"
+        if check.kind == "count":
+            group = parse_group(target.group or "") or ""
+            dims = ", ".join(check.detail) or "không có"
+            return (f"{check.actual} chỉ số thuộc nhóm {group} (tự tính: chỉ số {dims}), "
+                    f"mục tiêu ít nhất {check.wanted}")
+        return self._change_text(province, year)
+
+    def _change_text(self, province: str, year: int) -> str:
+        """A target without a figure ("tăng điểm số, tăng thứ hạng") is not judged; the change from the
+        year before is shown so people can judge it themselves."""
+        row, prev = self.table.get(province, year), self.table.get(province, year - 1)
+        head = "kế hoạch không nêu con số nên Trợ lý không chấm đạt hay chưa đạt"
+        if row is None or prev is None or row.total is None or prev.total is None:
+            return head + f"; chưa đủ điểm {year - 1} và {year} để tham khảo"
+        up = sum(1 for d, v in row.dims.items() if d in prev.dims and v > prev.dims[d])
+        return (f"{head}. Tham khảo: tổng điểm {render.number(row.total)} ({signed(row.total - prev.total)} so với "
+                f"{year - 1}); {up}/{len(row.dims)} chỉ số nội dung tăng điểm")
