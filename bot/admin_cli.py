@@ -21,7 +21,7 @@ from handlers.invitations import flow as invite_flow
 from handlers.progress import export
 from handlers.reminders import planner as reminders
 from handlers.reminders.quiet import hold
-from storage import org, people
+from storage import event_dates, org, people
 from storage.db import connect, utc_now
 
 
@@ -138,11 +138,7 @@ async def broadcast(args: argparse.Namespace, database: Path, settings: Settings
 async def event(args: argparse.Namespace, database: Path) -> int:
     db = await connect(database)
     try:
-        await db.execute(
-            "INSERT INTO event_dates (name, year, date) VALUES (?, ?, ?)"
-            " ON CONFLICT (name, year) DO UPDATE SET date = excluded.date",
-            (args.name, args.year, args.date.isoformat()),
-        )
+        await event_dates.record(db, args.name, args.year, args.date)
     finally:
         await db.close()
     print(f"Đã ghi: {args.name} năm {args.year} = {args.date:%d/%m/%Y}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ from bot.channels import console
 from bot.settings import Settings
 from content.loader import ContentError, load
 from storage import gaps
-from storage.db import connect
+from storage.db import InUse, MigrationError, ProcessLock, connect
 
 log = logging.getLogger("bot")
 
@@ -50,15 +51,19 @@ async def content_gaps(database: Path, limit: int, zone: str) -> int:
 
 
 async def chat(settings: Settings, database: Path, user: str) -> int:
+    lock = ProcessLock(database)
+    lock.acquire()
     try:
         core = await build_core(settings, database)
     except ContentError as exc:
+        lock.release()
         print("Không khởi động được: nội dung không hợp lệ.\n" + "\n".join(exc.problems))
         return 1
     try:
         return await console.run(core, user=user)
     finally:
         await core.db.close()
+        lock.release()
 
 
 def run(settings: Settings) -> int:
@@ -72,6 +77,20 @@ def run(settings: Settings) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Every command; a database in use by another bot process or a failed migration ends it with one line
+    and a non-zero status, so a service manager sees the failure (and restarts or alerts)."""
+    try:
+        return _main(argv)
+    except InUse as busy:
+        print(f"Không khởi động được: {busy}. Mỗi tệp SQLite chỉ chạy một tiến trình bot "
+              "(nhiều tiến trình cần PostgreSQL).", file=sys.stderr)
+        return 3
+    except MigrationError as failed:
+        print(f"Không nâng cấp được cơ sở dữ liệu: {failed}. Lược đồ cũ vẫn giữ nguyên.", file=sys.stderr)
+        return 4
+
+
+def _main(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Trợ lý PAPI")
     sub = parser.add_subparsers(dest="command", required=True)
     p_chat = sub.add_parser("chat", help="trò chuyện trên console")

@@ -10,12 +10,15 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
+import socket
+import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-import aiosqlite
+from aiolimiter import AsyncLimiter
 
 from content.loader import KnowledgeBase
 from handlers.broadcasts import audience as broadcasts
@@ -24,6 +27,7 @@ from handlers.registry import expire_abandoned
 from handlers.reminders import planner as reminders
 from handlers.reminders.quiet import quiet
 from storage import outbox, people
+from storage.db import Database
 from storage.outbox import Row
 
 log = logging.getLogger(__name__)
@@ -47,25 +51,36 @@ def backoff(attempts: int) -> dt.timedelta:
 
 @dataclass
 class Sweeper:
-    db: aiosqlite.Connection
+    db: Database
     kb: KnowledgeBase
     zone: ZoneInfo
     senders: dict[str, Sender]
     clock: Callable[[], dt.datetime]
     batch: int = 500
-    # Telegram allows about 30 messages a second: a few in flight keep up, and a crash repeats fewer
+    # a few in flight keep up with the pace, and a crash repeats fewer
     concurrency: int = 8
     plan_every: dt.timedelta = dt.timedelta(minutes=15)
     quiet_hours: QuietHours = DEFAULT_QUIET
+    # messages per second per channel, below the platform's limit so that replies always have room
+    rates: dict[str, float] = field(default_factory=dict)
+    lease: dt.timedelta = dt.timedelta(minutes=10)
+    alone: bool = True  # this process holds the database alone (SQLite's process lock): claims left are stale
+    owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}")
     _planned_at: dt.datetime | None = field(default=None, init=False)
+    _limiters: dict[str, AsyncLimiter] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        self._limiters = {channel: AsyncLimiter(rate, 1) for channel, rate in self.rates.items()}
 
     async def start(self) -> None:
-        recovered = await outbox.recover(self.db)
+        recovered = await outbox.recover(self.db, self.clock(), self.owner, every_claim=self.alone)
         if recovered:
             log.warning("Gửi lại %d tin đang gửi dở khi bot dừng", recovered)
 
     async def sweep(self) -> Counter[str]:
         now = self.clock()
+        if not self.alone:  # other workers' claims come back only when their lease has run out
+            await outbox.recover(self.db, now, self.owner)
         if self._planned_at is None or now - self._planned_at >= self.plan_every:
             planned = await reminders.plan(self.db, self.kb, now, self.zone, quiet=self.quiet_hours)
             queued = await outbox.enqueue(self.db, planned, now)
@@ -95,7 +110,7 @@ class Sweeper:
                     stats[reason] += 1
                 else:
                     ready.append(row)
-            claimed = await outbox.claim(self.db, [r.id for r in ready])
+            claimed = await outbox.claim(self.db, [r.id for r in ready], self.owner, self.clock() + self.lease)
             await asyncio.gather(*(one(r) for r in ready if r.id in claimed))
             if len(rows) < self.batch or stats["retry"] >= len(rows):
                 break
@@ -117,6 +132,9 @@ class Sweeper:
         assert row.address is not None
         channel, external_id = row.address
         try:
+            limiter = self._limiters.get(channel)
+            if limiter is not None:
+                await limiter.acquire()
             await self.senders[channel](external_id, row.item.text)
         except Blocked:
             await people.deactivate(self.db, channel, external_id)

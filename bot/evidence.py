@@ -8,17 +8,17 @@ import mimetypes
 from collections.abc import Awaitable, Callable
 from pathlib import Path, PurePosixPath
 
-import aiosqlite
 import httpx
 
 from storage import evidence
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 Fetcher = Callable[[str | None, str | None], Awaitable[bytes]]
 MAX_BYTES = 20 * 1024 * 1024  # what the report flow accepts
 
 
-async def fetch_pending(db: aiosqlite.Connection, fetchers: dict[str, Fetcher], folder: Path, limit: int = 20) -> int:
+async def fetch_pending(db: Database, fetchers: dict[str, Fetcher], folder: Path, limit: int = 20) -> int:
     """Fetch up to `limit` files; a failure is recorded on the row (and logged) so it is not retried forever."""
     done = 0
     for item in await evidence.pending(db, list(fetchers), limit):

@@ -13,7 +13,6 @@ import signal
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 
-import aiosqlite
 import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram import Update
@@ -32,7 +31,7 @@ from bot.evidence import Fetcher, fetch_pending, url_fetcher
 from bot.settings import Settings
 from bot.web import WebServer
 from handlers.core.router import Core
-from storage.db import connect
+from storage.db import Database, ProcessLock, connect
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +57,9 @@ class Runner:
         self.web: WebServer | None = None
         self.port: int | None = None
         self.scheduler: AsyncIOScheduler | None = None
-        self.sweep_db: aiosqlite.Connection | None = None
+        self.sweep_db: Database | None = None
         self.http: httpx.AsyncClient | None = None
+        self.lock = ProcessLock(settings.database)
 
     def health(self) -> dict[str, str]:
         states = {}
@@ -74,6 +74,7 @@ class Runner:
 
     async def start(self) -> None:
         s = self.settings
+        self.lock.acquire()  # before anything else: a second process on the same file stops here
         if self.core is None:
             self.core = await build_core(s)
         needs_web = bool((s.telegram_bot_token and s.webhook_url) or (s.zalo_bot_token and s.zalo_webhook_url))
@@ -107,10 +108,11 @@ class Runner:
             senders[zalo_channel.CHANNEL] = zalo_sender(self.zalo)
         if not senders or self.core is None:
             return
-        # its own connection: the sweep's transactions must not interleave with a conversation's
+        # its own connection: a batch of outbox updates does not hold up the conversations' statements
         self.sweep_db = await connect(self.settings.database)
+        rates = {telegram.CHANNEL: self.settings.telegram_max_rate, zalo_channel.CHANNEL: self.settings.zalo_max_rate}
         sweeper = Sweeper(self.sweep_db, self.core.kb, self.core.config.zone, senders, clock=self.core.clock,
-                          quiet_hours=self.core.config.quiet_hours)
+                          quiet_hours=self.core.config.quiet_hours, rates=rates)
         self.scheduler = await scheduler.start(sweeper, self.settings.sweep_seconds, self._evidence_job())
 
     def _evidence_job(self) -> Callable[[], Awaitable[int]] | None:
@@ -192,6 +194,7 @@ class Runner:
             await self.web.stop()
         if self._owns_core and self.core is not None:
             await self.core.db.close()
+        self.lock.release()
 
 
 async def main(settings: Settings) -> int:

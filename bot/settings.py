@@ -41,7 +41,10 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     admin_ids: Annotated[list[str], NoDecode] = []
     sweep_seconds: int = Field(default=60, ge=1)  # how often due reminders and broadcasts are sent
-    telegram_max_rate: float = Field(default=30, gt=0)  # messages per second, Telegram's broadcast limit
+    # messages per second the outbox (reminders, broadcasts) sends on each channel; replies are not counted and
+    # go first. Telegram allows about 30/s; Zalo publishes no limit, so it is paced conservatively.
+    telegram_max_rate: float = Field(default=25, gt=0)
+    zalo_max_rate: float = Field(default=10, gt=0)
     quiet_hours: str = "21:00-07:00"  # no reminders or broadcasts in this local window; "off" to send any time
     evidence_dir: Path | None = None  # where evidence files are downloaded; unset: kept by channel file id only
     telegram_base_file_url: str | None = None  # default: derived from TELEGRAM_BASE_URL

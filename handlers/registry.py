@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable
 
-import aiosqlite
-
 from handlers.broadcasts import flow as broadcast_flow
 from handlers.core import flow
 from handlers.core.context import Ctx
@@ -25,6 +23,7 @@ from handlers.reminders.planner import mine
 from handlers.reports import flow as report_flow
 from handlers.reports.tasks import my_tasks
 from storage import sessions
+from storage.db import Database
 from storage.outbox import Item
 
 FLOWS: dict[str, flow.Flow] = {f.name: f for f in (report_flow.FLOW, invite_flow.FLOW, broadcast_flow.FLOW)}
@@ -43,7 +42,7 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-async def expire_abandoned(db: aiosqlite.Connection, now: dt.datetime) -> list[Item]:
+async def expire_abandoned(db: Database, now: dt.datetime) -> list[Item]:
     """Close conversations left unanswered past their expiry (the draft of a report is kept) and return the
     notice each person gets, for the outbox; the same expiry also happens on the person's next message."""
     notices = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
+from storage.db import Db
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class Pending:
     name: str | None
 
 
-async def pending(db: aiosqlite.Connection, channels: list[str], limit: int) -> list[Pending]:
+async def pending(db: Db, channels: list[str], limit: int) -> list[Pending]:
     if not channels:
         return []
     marks = ",".join("?" * len(channels))
@@ -26,13 +26,13 @@ async def pending(db: aiosqlite.Connection, channels: list[str], limit: int) -> 
         "SELECT id, report_id, channel, kind, file_id, url, name FROM evidence WHERE local_path IS NULL"
         f" AND fetch_error IS NULL AND kind IN ('photo', 'document') AND channel IN ({marks}) ORDER BY id LIMIT ?"
     )
-    async with db.execute(sql, [*channels, limit]) as cur:
-        return [Pending(*row) for row in await cur.fetchall()]
+    rows = await db.fetchall(sql, [*channels, limit])
+    return [Pending(*row) for row in rows]
 
 
-async def saved(db: aiosqlite.Connection, evidence_id: int, path: str) -> None:
+async def saved(db: Db, evidence_id: int, path: str) -> None:
     await db.execute("UPDATE evidence SET local_path = ? WHERE id = ?", (path, evidence_id))
 
 
-async def failed(db: aiosqlite.Connection, evidence_id: int, error: str) -> None:
+async def failed(db: Db, evidence_id: int, error: str) -> None:
     await db.execute("UPDATE evidence SET fetch_error = ? WHERE id = ?", (error[:500], evidence_id))

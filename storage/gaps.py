@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import aiosqlite
-
 from content.normalize import normalize
-from storage.db import stamp
+from storage.db import Db, stamp
 
 MAX_QUESTION = 500
 
@@ -20,7 +18,7 @@ class Gap:
     last_asked: dt.datetime
 
 
-async def record(db: aiosqlite.Connection, question: str, now: dt.datetime) -> None:
+async def record(db: Db, question: str, now: dt.datetime) -> None:
     text = question.strip()[:MAX_QUESTION]
     await db.execute(
         "INSERT INTO question_gaps (question, normalized, asked_at) VALUES (?, ?, ?)",
@@ -28,12 +26,11 @@ async def record(db: aiosqlite.Connection, question: str, now: dt.datetime) -> N
     )
 
 
-async def most_asked(db: aiosqlite.Connection, limit: int = 50) -> list[Gap]:
+async def most_asked(db: Db, limit: int = 50) -> list[Gap]:
     """Unanswered questions grouped by their normalised text, most asked first."""
     sql = (
         "SELECT MAX(question) AS question, COUNT(*) AS n, MAX(asked_at) AS last FROM question_gaps"
         " GROUP BY normalized ORDER BY n DESC, last DESC LIMIT ?"
     )
-    async with db.execute(sql, (limit,)) as cur:
-        rows = await cur.fetchall()
+    rows = await db.fetchall(sql, (limit,))
     return [Gap(r["question"], r["n"], dt.datetime.fromisoformat(r["last"])) for r in rows]

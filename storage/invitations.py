@@ -7,9 +7,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-import aiosqlite
-
-from storage.db import stamp
+from storage.db import Db, Row, stamp
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read aloud and typed on phones
 LENGTH = 10
@@ -32,7 +30,7 @@ def digest(code: str) -> str:
 
 
 async def create(
-    db: aiosqlite.Connection,
+    db: Db,
     role: str,
     unit_id: int | None,
     province: str | None,
@@ -49,7 +47,7 @@ async def create(
     return code
 
 
-def unusable(row: aiosqlite.Row, now: dt.datetime) -> str | None:
+def unusable(row: Row, now: dt.datetime) -> str | None:
     """Why a one-time code (an invitation or a link code) cannot be used now: revoked, used, expired."""
     if row["revoked_at"]:
         return "revoked"
@@ -60,21 +58,20 @@ def unusable(row: aiosqlite.Row, now: dt.datetime) -> str | None:
     return None
 
 
-async def redeem(db: aiosqlite.Connection, code: str, person_id: int, now: dt.datetime) -> Invitation | str:
+async def redeem(db: Db, code: str, person_id: int, now: dt.datetime) -> Invitation | str:
     """The invitation, marked used in the same statement that checks it; or why it cannot be used."""
-    async with db.execute(
+    row = await db.fetchone(
         "SELECT id, role, unit_id, province, expires_at, used_at, revoked_at FROM invitations WHERE code_hash = ?",
         (digest(code),),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     if row is None:
         return "unknown"
     if reason := unusable(row, now):
         return reason
-    cur = await db.execute(
+    claimed = await db.execute(
         "UPDATE invitations SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL",
         (stamp(now), person_id, row["id"]),
     )
-    if cur.rowcount != 1:  # another redemption won the race
+    if claimed.rowcount != 1:  # another redemption won the race
         return "used"
     return Invitation(row["id"], row["role"], row["unit_id"], row["province"])

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import aiosqlite
 from rapidfuzz import fuzz
 
 from content.normalize import normalize
+from storage.db import Db, Row, transaction
 
 PLACE_PREFIXES = ("xa ", "phuong ", "thi tran ", "dac khu ", "huyen ", "thi xa ", "thanh pho ", "tinh ")
 COMMUNE_UNIT = "UBND xã"  # every commune has it: its People's Committee, to which commune-wide tasks go
@@ -60,26 +60,24 @@ _UNIT_SQL = (
 )
 
 
-def _unit(row: aiosqlite.Row) -> Unit:
+def _unit(row: Row) -> Unit:
     return Unit(row["id"], row["province"], row["district"], row["commune"], row["commune_id"], row["name"])
 
 
-async def get_unit(db: aiosqlite.Connection, unit_id: int) -> Unit | None:
-    async with db.execute(f"{_UNIT_SQL} WHERE u.id = ?", (unit_id,)) as cur:
-        row = await cur.fetchone()
+async def get_unit(db: Db, unit_id: int) -> Unit | None:
+    row = await db.fetchone(f"{_UNIT_SQL} WHERE u.id = ?", (unit_id,))
     return _unit(row) if row else None
 
 
-async def units(db: aiosqlite.Connection, province: str | None = None) -> list[Unit]:
+async def units(db: Db, province: str | None = None) -> list[Unit]:
     sql, args = (f"{_UNIT_SQL} WHERE u.province = ?", (province,)) if province else (_UNIT_SQL, ())
-    async with db.execute(sql + " ORDER BY commune, u.name", args) as cur:
-        return [_unit(r) for r in await cur.fetchall()]
+    rows = await db.fetchall(sql + " ORDER BY commune, u.name", args)
+    return [_unit(r) for r in rows]
 
 
-async def find_commune(db: aiosqlite.Connection, name: str, province: str | None = None) -> list[tuple[int, str, str]]:
+async def find_commune(db: Db, name: str, province: str | None = None) -> list[tuple[int, str, str]]:
     """(id, name, province) of the communes whose name matches as typed."""
-    async with db.execute("SELECT id, name, province FROM communes") as cur:
-        rows = await cur.fetchall()
+    rows = await db.fetchall("SELECT id, name, province FROM communes")
     key = place_key(name)
     return [
         (r["id"], r["name"], r["province"])
@@ -88,32 +86,32 @@ async def find_commune(db: aiosqlite.Connection, name: str, province: str | None
     ]
 
 
-async def ensure_commune(db: aiosqlite.Connection, province: str, district: str | None, name: str) -> int:
+async def ensure_commune(db: Db, province: str, district: str | None, name: str) -> int:
     """The commune's id, creating it with its UBND xã unit the first time."""
     found = await find_commune(db, name, province)
     if found:
         return found[0][0]
-    cur = await db.execute(
-        "INSERT INTO communes (province, district, name) VALUES (?, ?, ?)", (province, district, name)
-    )
-    commune_id = cur.lastrowid
-    assert commune_id is not None
-    await db.execute(
-        "INSERT INTO units (province, commune_id, name) VALUES (?, ?, ?)", (province, commune_id, COMMUNE_UNIT)
-    )
+    async with transaction(db) as tx:
+        added = await tx.execute(
+            "INSERT INTO communes (province, district, name) VALUES (?, ?, ?)", (province, district, name)
+        )
+        commune_id = added.lastrowid
+        assert commune_id is not None
+        await tx.execute(
+            "INSERT INTO units (province, commune_id, name) VALUES (?, ?, ?)", (province, commune_id, COMMUNE_UNIT)
+        )
     return commune_id
 
 
-async def ensure_unit(db: aiosqlite.Connection, province: str, commune_id: int | None, name: str) -> Unit:
+async def ensure_unit(db: Db, province: str, commune_id: int | None, name: str) -> Unit:
     sql = f"{_UNIT_SQL} WHERE u.province = ? AND u.commune_id IS ?"
-    async with db.execute(sql, (province, commune_id)) as cur:
-        for row in await cur.fetchall():
-            if same_unit(row["name"], name):
-                return _unit(row)
-    cur = await db.execute(
+    for row in await db.fetchall(sql, (province, commune_id)):
+        if same_unit(row["name"], name):
+            return _unit(row)
+    added = await db.execute(
         "INSERT INTO units (province, commune_id, name) VALUES (?, ?, ?)", (province, commune_id, name)
     )
-    assert cur.lastrowid is not None
-    unit = await get_unit(db, cur.lastrowid)
+    assert added.lastrowid is not None
+    unit = await get_unit(db, added.lastrowid)
     assert unit is not None
     return unit

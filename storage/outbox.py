@@ -6,9 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import aiosqlite
-
-from storage.db import stamp, transaction
+from storage.db import Db, stamp
+from storage.db import Row as DbRow
 
 MAX_ATTEMPTS = 5
 
@@ -35,23 +34,20 @@ class Row:
     address: tuple[str, str] | None  # (channel, external id) to reach the person now; None: no active identity
 
 
-async def enqueue(db: aiosqlite.Connection, items: Iterable[Item], now: dt.datetime) -> int:
+async def enqueue(db: Db, items: Iterable[Item], now: dt.datetime) -> int:
     """Queue what is not queued yet; returns how many rows are new. Planning the same thing again is harmless."""
-    before = db.total_changes
-    async with transaction(db):  # one transaction for the batch: a commit per row would cost a sync each
-        await db.executemany(
-            "INSERT INTO outbox (key, kind, person_id, text, not_before, plan_id, unit_id, period, due, broadcast_id,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
-            [
-                (i.key, i.kind, i.person_id, i.text, stamp(i.not_before), i.plan_id, i.unit_id, i.period,
-                 i.due.isoformat() if i.due else None, i.broadcast_id, stamp(now))
-                for i in items
-            ],
-        )
-    return db.total_changes - before
+    return await db.executemany(
+        "INSERT INTO outbox (key, kind, person_id, text, not_before, plan_id, unit_id, period, due, broadcast_id,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+        [
+            (i.key, i.kind, i.person_id, i.text, stamp(i.not_before), i.plan_id, i.unit_id, i.period,
+             i.due.isoformat() if i.due else None, i.broadcast_id, stamp(now))
+            for i in items
+        ],
+    )
 
 
-def _row(r: aiosqlite.Row) -> Row:
+def _row(r: DbRow) -> Row:
     item = Item(
         key=r["key"], kind=r["kind"], person_id=r["person_id"], text=r["text"],
         not_before=dt.datetime.fromisoformat(r["not_before"]), plan_id=r["plan_id"], unit_id=r["unit_id"],
@@ -70,30 +66,31 @@ _ADDRESS = (
 )
 
 
-async def due(db: aiosqlite.Connection, now: dt.datetime, limit: int) -> list[Row]:
+async def due(db: Db, now: dt.datetime, limit: int) -> list[Row]:
     """Pending rows whose time has come, oldest first (served by the partial index on status, not_before)."""
     sql = (
         f"SELECT o.*, {_ADDRESS} FROM outbox o WHERE o.status = 'pending' AND o.not_before <= ?"
         " AND (o.next_try IS NULL OR o.next_try <= ?) ORDER BY o.not_before, o.id LIMIT ?"
     )
-    async with db.execute(sql, (stamp(now), stamp(now), limit)) as cur:
-        return [_row(r) for r in await cur.fetchall()]
+    rows = await db.fetchall(sql, (stamp(now), stamp(now), limit))
+    return [_row(r) for r in rows]
 
 
-async def claim(db: aiosqlite.Connection, row_ids: list[int]) -> set[int]:
-    """Mark rows in flight before the network calls, in one statement; returns those this caller got.
-    A crash leaves them 'sending': the ones not yet sent go out after the restart, none twice but the
-    few whose call was under way."""
+async def claim(db: Db, row_ids: list[int], owner: str, until: dt.datetime) -> set[int]:
+    """Mark rows in flight before the network calls, in one statement, with the claiming process and a lease;
+    returns those this caller got. A crash leaves them 'sending' until the lease ends (or, on SQLite, where one
+    process holds the file, until that process starts again): the ones not yet sent go out then, none twice
+    but the few whose call was under way."""
     if not row_ids:
         return set()
     marks = ",".join("?" * len(row_ids))
-    sql = f"UPDATE outbox SET status = 'sending' WHERE status = 'pending' AND id IN ({marks}) RETURNING id"
-    async with db.execute(sql, row_ids) as cur:
-        return {r[0] for r in await cur.fetchall()}
+    sql = (f"UPDATE outbox SET status = 'sending', claimed_by = ?, lease_until = ?"
+           f" WHERE status = 'pending' AND id IN ({marks}) RETURNING id")
+    return {r[0] for r in await db.fetchall(sql, [owner, stamp(until), *row_ids])}
 
 
 async def finish(
-    db: aiosqlite.Connection, row_id: int, status: str, now: dt.datetime, error: str | None = None
+    db: Db, row_id: int, status: str, now: dt.datetime, error: str | None = None
 ) -> None:
     await db.execute(
         "UPDATE outbox SET status = ?, sent_at = ?, last_error = ? WHERE id = ?",
@@ -101,7 +98,7 @@ async def finish(
     )
 
 
-async def retry(db: aiosqlite.Connection, row: Row, at: dt.datetime, error: str, count: bool = True) -> str:
+async def retry(db: Db, row: Row, at: dt.datetime, error: str, count: bool = True) -> str:
     """Back to pending with a later try, or failed after MAX_ATTEMPTS; a RetryAfter does not count."""
     attempts = row.attempts + (1 if count else 0)
     status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
@@ -112,15 +109,20 @@ async def retry(db: aiosqlite.Connection, row: Row, at: dt.datetime, error: str,
     return status
 
 
-async def recover(db: aiosqlite.Connection) -> int:
-    """At start-up: rows left 'sending' by a crash may or may not have gone out; send them again (at most the
-    message in flight per worker is repeated, none is lost)."""
-    cur = await db.execute("UPDATE outbox SET status = 'pending' WHERE status = 'sending'")
-    return cur.rowcount
+async def recover(db: Db, now: dt.datetime, owner: str, every_claim: bool = False) -> int:
+    """Rows left 'sending' by a process that died may or may not have gone out; send them again (at most the
+    messages in flight are repeated, none is lost). Only expired leases are taken back, never a live
+    process's claims; `every_claim` takes back every other owner's claims, for a process that holds the
+    database alone (the SQLite process lock) and so knows their owners are gone."""
+    if every_claim:
+        sql, args = "WHERE status = 'sending' AND claimed_by IS NOT ?", [owner]
+    else:
+        sql, args = "WHERE status = 'sending' AND (lease_until IS NULL OR lease_until < ?)", [stamp(now)]
+    done = await db.execute(f"UPDATE outbox SET status = 'pending', claimed_by = NULL, lease_until = NULL {sql}", args)
+    return done.rowcount
 
 
-async def counts(db: aiosqlite.Connection, broadcast_id: int) -> dict[str, int]:
-    async with db.execute(
-        "SELECT status, COUNT(*) FROM outbox WHERE broadcast_id = ? GROUP BY status", (broadcast_id,)
-    ) as cur:
-        return {r[0]: r[1] for r in await cur.fetchall()}
+async def counts(db: Db, broadcast_id: int) -> dict[str, int]:
+    rows = await db.fetchall("SELECT status, COUNT(*) FROM outbox WHERE broadcast_id = ? GROUP BY status",
+                             (broadcast_id,))
+    return {r[0]: r[1] for r in rows}

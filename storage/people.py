@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import aiosqlite
-
-from storage.db import stamp, transaction
+from storage.db import Db, Row, stamp, transaction
 
 
 @dataclass(frozen=True)
@@ -30,33 +28,31 @@ class Person:
 _SELECT = "SELECT p.id, p.role, p.unit_id, p.province FROM people p"
 
 
-def _person(row: aiosqlite.Row) -> Person:
+def _person(row: Row) -> Person:
     return Person(row["id"], row["role"], row["unit_id"], row["province"])
 
 
-async def get(db: aiosqlite.Connection, person_id: int) -> Person | None:
-    async with db.execute(f"{_SELECT} WHERE p.id = ?", (person_id,)) as cur:
-        row = await cur.fetchone()
+async def get(db: Db, person_id: int) -> Person | None:
+    row = await db.fetchone(f"{_SELECT} WHERE p.id = ?", (person_id,))
     return _person(row) if row else None
 
 
-async def identify(db: aiosqlite.Connection, channel: str, external_id: str, now: dt.datetime) -> Person:
+async def identify(db: Db, channel: str, external_id: str, now: dt.datetime) -> Person:
     """The person behind (channel, sender id), created as a citizen on first contact."""
     sql = (
         "SELECT p.id, p.role, p.unit_id, p.province, i.active FROM people p JOIN identities i ON p.id = i.person_id"
         " WHERE i.channel = ? AND i.external_id = ?"
     )
-    async with db.execute(sql, (channel, external_id)) as cur:
-        row = await cur.fetchone()
+    row = await db.fetchone(sql, (channel, external_id))
     if row:
         if not row["active"]:  # marked blocked earlier; writing to the bot again means it may reach them
             await db.execute("UPDATE identities SET active = 1 WHERE channel = ? AND external_id = ?",
                              (channel, external_id))
         return _person(row)
-    async with transaction(db):
-        cur = await db.execute("INSERT INTO people (created_at) VALUES (?)", (stamp(now),))
-        person_id = cur.lastrowid
-        await db.execute(
+    async with transaction(db) as tx:
+        added = await tx.execute("INSERT INTO people (created_at) VALUES (?)", (stamp(now),))
+        person_id = added.lastrowid
+        await tx.execute(
             "INSERT INTO identities (channel, external_id, person_id, created_at) VALUES (?, ?, ?, ?)",
             (channel, external_id, person_id, stamp(now)),
         )
@@ -65,7 +61,7 @@ async def identify(db: aiosqlite.Connection, channel: str, external_id: str, now
 
 
 async def set_role(
-    db: aiosqlite.Connection, person_id: int, role: str, unit_id: int | None = None, province: str | None = None
+    db: Db, person_id: int, role: str, unit_id: int | None = None, province: str | None = None
 ) -> Person:
     await db.execute(
         "UPDATE people SET role = ?, unit_id = ?, province = ? WHERE id = ?", (role, unit_id, province, person_id)
@@ -83,7 +79,7 @@ class Member:
     channels: str
 
 
-async def members(db: aiosqlite.Connection, province: str | None) -> list[Member]:
+async def members(db: Db, province: str | None) -> list[Member]:
     """Everyone with a role other than citizen, within a province (None: all)."""
     sql = (
         "SELECT p.id, p.role, u.name AS unit, c.name AS commune, COALESCE(u.province, p.province) AS province,"
@@ -91,8 +87,7 @@ async def members(db: aiosqlite.Connection, province: str | None) -> list[Member
         " FROM people p LEFT JOIN units u ON u.id = p.unit_id LEFT JOIN communes c ON c.id = u.commune_id"
         " WHERE p.role != 'citizen'"
     )
-    async with db.execute(sql + " ORDER BY province, commune, unit, p.id") as cur:
-        rows = await cur.fetchall()
+    rows = await db.fetchall(sql + " ORDER BY province, commune, unit, p.id")
     return [
         Member(r["id"], r["role"], r["unit"], r["commune"], r["province"], r["channels"] or "")
         for r in rows
@@ -100,7 +95,7 @@ async def members(db: aiosqlite.Connection, province: str | None) -> list[Member
     ]
 
 
-async def set_name(db: aiosqlite.Connection, person_id: int, name: str | None) -> None:
+async def set_name(db: Db, person_id: int, name: str | None) -> None:
     await db.execute("UPDATE people SET display_name = ? WHERE id = ?", (name[:100] if name else None, person_id))
 
 
@@ -112,33 +107,38 @@ class Official:
     muted: bool
 
 
-async def officials(db: aiosqlite.Connection) -> list[Official]:
+async def officials(db: Db) -> list[Official]:
     """Everyone bound to a unit who may be reminded, muted or not (the planner decides)."""
     sql = (
         "SELECT id, role, unit_id, reminders_muted FROM people"
         " WHERE role IN ('official', 'leader') AND unit_id IS NOT NULL ORDER BY id"
     )
-    async with db.execute(sql) as cur:
-        return [Official(r["id"], r["role"], r["unit_id"], bool(r["reminders_muted"])) for r in await cur.fetchall()]
+    rows = await db.fetchall(sql)
+    return [Official(r["id"], r["role"], r["unit_id"], bool(r["reminders_muted"])) for r in rows]
 
 
-async def mute(db: aiosqlite.Connection, person_id: int, muted: bool) -> None:
+async def mute(db: Db, person_id: int, muted: bool) -> None:
     await db.execute("UPDATE people SET reminders_muted = ? WHERE id = ?", (int(muted), person_id))
 
 
-async def is_muted(db: aiosqlite.Connection, person_id: int) -> bool:
-    async with db.execute("SELECT reminders_muted FROM people WHERE id = ?", (person_id,)) as cur:
-        row = await cur.fetchone()
+async def is_muted(db: Db, person_id: int) -> bool:
+    row = await db.fetchone("SELECT reminders_muted FROM people WHERE id = ?", (person_id,))
     return bool(row and row[0])
 
 
-async def deactivate(db: aiosqlite.Connection, channel: str, external_id: str) -> None:
+async def deactivate(db: Db, channel: str, external_id: str) -> None:
     """The person blocked the bot on this channel: skip it from now on."""
     await db.execute("UPDATE identities SET active = 0 WHERE channel = ? AND external_id = ?", (channel, external_id))
 
 
-async def identities(db: aiosqlite.Connection, person_id: int) -> list[tuple[str, str]]:
+async def identities(db: Db, person_id: int) -> list[tuple[str, str]]:
     """(channel, external id) of every identity joined to the person (served by identities_by_person)."""
     sql = "SELECT channel, external_id FROM identities WHERE person_id = ? ORDER BY created_at"
-    async with db.execute(sql, (person_id,)) as cur:
-        return [(r[0], r[1]) for r in await cur.fetchall()]
+    rows = await db.fetchall(sql, (person_id,))
+    return [(r[0], r[1]) for r in rows]
+
+
+async def display_names(db: Db) -> dict[int, str]:
+    """Each person's name as their channel shows it, or «Người dùng <số>» (for exports)."""
+    rows = await db.fetchall("SELECT id, COALESCE(display_name, 'Người dùng ' || id) FROM people")
+    return {r[0]: r[1] for r in rows}

@@ -6,9 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import aiosqlite
-
-from storage.db import stamp, transaction
+from storage.db import Db, Row, stamp, transaction
 
 STATUSES = {
     "chua": "Chưa thực hiện",
@@ -64,7 +62,7 @@ _COLUMNS = (
 )
 
 
-def _report(row: aiosqlite.Row) -> Report:
+def _report(row: Row) -> Report:
     return Report(
         id=row["id"], plan_id=row["plan_id"], task_id=row["task_id"], unit_id=row["unit_id"], period=row["period"],
         status=row["status"], percent=row["percent"], done_text=row["done_text"], difficulties=row["difficulties"],
@@ -73,27 +71,25 @@ def _report(row: aiosqlite.Row) -> Report:
     )
 
 
-async def by_key(db: aiosqlite.Connection, key: str) -> Report | None:
-    async with db.execute(f"SELECT {_COLUMNS} FROM reports r WHERE r.idempotency_key = ?", (key,)) as cur:
-        row = await cur.fetchone()
+async def by_key(db: Db, key: str) -> Report | None:
+    row = await db.fetchone(f"SELECT {_COLUMNS} FROM reports r WHERE r.idempotency_key = ?", (key,))
     return _report(row) if row else None
 
 
-async def submit(db: aiosqlite.Connection, new: NewReport, now: dt.datetime) -> tuple[Report, bool]:
+async def submit(db: Db, new: NewReport, now: dt.datetime) -> tuple[Report, bool]:
     """Store the report in one transaction; (report, False) when this key was already stored."""
     existing = await by_key(db, new.idempotency_key)
     if existing:
         return existing, False
-    async with transaction(db):
-        async with db.execute(
+    async with transaction(db) as tx:
+        previous = await tx.fetchone(
             "SELECT id FROM reports WHERE plan_id = ? AND task_id = ? AND unit_id = ? AND period = ?"
             " AND superseded_at IS NULL",
             (new.plan_id, new.task_id, new.unit_id, new.period),
-        ) as cur:
-            previous = await cur.fetchone()
+        )
         if previous:
-            await db.execute("UPDATE reports SET superseded_at = ? WHERE id = ?", (stamp(now), previous["id"]))
-        cur = await db.execute(
+            await tx.execute("UPDATE reports SET superseded_at = ? WHERE id = ?", (stamp(now), previous["id"]))
+        added = await tx.execute(
             "INSERT INTO reports (plan_id, task_id, unit_id, period, status, percent, done_text, difficulties,"
             " reporter_id, submitted_at, supersedes, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -102,8 +98,8 @@ async def submit(db: aiosqlite.Connection, new: NewReport, now: dt.datetime) -> 
                 new.idempotency_key,
             ),
         )
-        report_id = cur.lastrowid
-        await db.executemany(
+        report_id = added.lastrowid
+        await tx.executemany(
             "INSERT INTO evidence (report_id, kind, file_id, url, name, size, channel) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(report_id, e.kind, e.file_id, e.url, e.name, e.size, e.channel) for e in new.evidence],
         )
@@ -113,7 +109,7 @@ async def submit(db: aiosqlite.Connection, new: NewReport, now: dt.datetime) -> 
 
 
 async def current(
-    db: aiosqlite.Connection, unit_ids: Iterable[int], period: str | None = None
+    db: Db, unit_ids: Iterable[int], period: str | None = None
 ) -> dict[tuple[str, str, int, str], Report]:
     """The current (not superseded) report per (plan, task, unit, period) for these units."""
     ids = list(unit_ids)
@@ -125,6 +121,5 @@ async def current(
     if period:
         sql += " AND r.period = ?"
         args.append(period)
-    async with db.execute(sql, args) as cur:
-        rows = await cur.fetchall()
+    rows = await db.fetchall(sql, args)
     return {(r["plan_id"], r["task_id"], r["unit_id"], r["period"]): _report(r) for r in rows}

@@ -7,9 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiosqlite
-
-from storage.db import stamp
+from storage.db import Db, stamp
 
 
 @dataclass(frozen=True)
@@ -24,13 +22,12 @@ class Session:
     nonce: str | None = None  # the conversation's idempotency key, set when it begins
 
 
-async def load(db: aiosqlite.Connection, channel: str, external_id: str) -> Session:
+async def load(db: Db, channel: str, external_id: str) -> Session:
     sql = (
         "SELECT choices, flow, step, draft, expires_at, kept_draft, back_to, nonce FROM sessions"
         " WHERE channel = ? AND external_id = ?"
     )
-    async with db.execute(sql, (channel, external_id)) as cur:
-        row = await cur.fetchone()
+    row = await db.fetchone(sql, (channel, external_id))
     if not row:
         return Session()
     return Session(
@@ -45,7 +42,7 @@ async def load(db: aiosqlite.Connection, channel: str, external_id: str) -> Sess
     )
 
 
-async def save(db: aiosqlite.Connection, channel: str, external_id: str, session: Session, now: dt.datetime) -> None:
+async def save(db: Db, channel: str, external_id: str, session: Session, now: dt.datetime) -> None:
     await db.execute(
         "INSERT INTO sessions (channel, external_id, choices, flow, step, draft, updated_at, expires_at, kept_draft,"
         " back_to, nonce) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -69,13 +66,12 @@ async def save(db: aiosqlite.Connection, channel: str, external_id: str, session
     )
 
 
-async def abandoned(db: aiosqlite.Connection, now: dt.datetime) -> list[tuple[str, str, int, Session]]:
+async def abandoned(db: Db, now: dt.datetime) -> list[tuple[str, str, int, Session]]:
     """Conversations whose expiry has passed: (channel, external id, person id, session)."""
     sql = (
         "SELECT s.channel, s.external_id, i.person_id FROM sessions s"
         " JOIN identities i ON i.channel = s.channel AND i.external_id = s.external_id"
         " WHERE s.flow IS NOT NULL AND s.expires_at <= ?"
     )
-    async with db.execute(sql, (stamp(now),)) as cur:
-        rows = await cur.fetchall()
+    rows = await db.fetchall(sql, (stamp(now),))
     return [(r[0], r[1], r[2], await load(db, r[0], r[1])) for r in rows]

@@ -82,8 +82,7 @@ async def test_choices_are_per_person(core: Core) -> None:
 async def test_unknown_question_is_recorded_without_the_person(core: Core) -> None:
     text = await ask(core, "giá vàng hôm nay bao nhiêu", user="citizen-42")
     assert text == NOT_FOUND
-    async with core.db.execute("SELECT * FROM question_gaps") as cur:
-        rows = [dict(r) for r in await cur.fetchall()]
+    rows = [dict(r) for r in await core.db.fetchall("SELECT * FROM question_gaps")]
     assert len(rows) == 1 and rows[0]["question"] == "giá vàng hôm nay bao nhiêu"
     assert "citizen-42" not in str(rows)
 
@@ -120,3 +119,11 @@ async def test_channels_handling_messages_at_once_share_the_database_safely(core
     messages = [Incoming(ch, f"{ch}-{n}", text="/start") for n in range(15) for ch in ("telegram", "zalo")]
     replies = await asyncio.gather(*(core.handle(m) for m in messages))
     assert all("Trợ lý PAPI" in r[0].text for r in replies)
+
+
+async def test_a_slow_answer_does_not_hold_up_other_people(core: Core) -> None:
+    chart = asyncio.create_task(core.handle(msg("biểu đồ radar Kon Tum 2023", user="journalist")))
+    await asyncio.sleep(0)  # the chart's conversation has begun
+    quick = await asyncio.wait_for(core.handle(msg("xa phai cong khai nhung gi", user="citizen")), 5)
+    assert quick and not chart.done(), "the question was answered while the chart was still being drawn"
+    assert (await chart)[0].image is not None

@@ -46,8 +46,7 @@ async def test_zalo_images_are_fetched_once_and_failures_recorded(tmp_path: Path
             fetchers = {"zalo": url_fetcher(client)}
             assert await fetch_pending(db, fetchers, tmp_path / "minh-chung") == 1
             assert await fetch_pending(db, fetchers, tmp_path / "minh-chung") == 0  # nothing tried twice
-    async with db.execute("SELECT kind, local_path, fetch_error FROM evidence ORDER BY id") as cur:
-        rows = [tuple(r) for r in await cur.fetchall()]
+    rows = [tuple(r) for r in await db.fetchall("SELECT kind, local_path, fetch_error FROM evidence ORDER BY id")]
     assert rows[0][1] is not None and Path(rows[0][1]).read_bytes() == PNG
     assert rows[1][1] is None and "404" in rows[1][2]
     assert rows[2] == ("link", None, None)  # links are kept as links

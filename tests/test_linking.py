@@ -53,17 +53,14 @@ async def registered(core: Core, channel: str, user: str, unit: str = "Văn phò
 
 
 async def person_of(core: Core, channel: str, user: str) -> int:
-    async with core.db.execute(
-        "SELECT person_id FROM identities WHERE channel = ? AND external_id = ?", (channel, user)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await core.db.fetchone("SELECT person_id FROM identities WHERE channel = ? AND external_id = ?",
+                                 (channel, user))
     assert row is not None
     return int(row[0])
 
 
 async def count(core: Core, table: str) -> int:
-    async with core.db.execute(f"SELECT COUNT(*) FROM {table}") as cur:
-        row = await cur.fetchone()
+    row = await core.db.fetchone(f"SELECT COUNT(*) FROM {table}")
     assert row is not None
     return int(row[0])
 
@@ -72,8 +69,7 @@ async def test_link_choose_channel_and_broadcast_goes_there(core: Core) -> None:
     lan_tg = await registered(core, "telegram", "tg-lan")
     code = await lan_tg.code()
     assert await count(core, "link_codes") == 1
-    async with core.db.execute("SELECT code_hash FROM link_codes") as cur:
-        assert code not in (await cur.fetchone())[0], "only the hash is stored"
+    assert code not in (await core.db.fetchone("SELECT code_hash FROM link_codes"))[0], "only the hash is stored"
     lan_zl = User(core, "zalo", "zl-lan")
     lan_zl.at = NOW + dt.timedelta(minutes=5)
     assert await count(core, "people") == 1

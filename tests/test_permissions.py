@@ -26,8 +26,7 @@ async def _revoke(core: Core, user: str) -> None:
 
 
 async def _count(core: Core, sql: str) -> int:
-    async with core.db.execute(sql) as cur:
-        row = await cur.fetchone()
+    row = await core.db.fetchone(sql)
     return int(row[0]) if row else 0
 
 

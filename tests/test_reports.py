@@ -62,8 +62,7 @@ async def test_full_report_flow(official: Person, core: Core) -> None:
     assert "BC-" in saved.text and "08:00 ngày 01/06/2024" in saved.text
     tap = Incoming("console", "lan", choice="=confirm", at=NOW)  # the «Xác nhận» button pressed a second time
     assert "đã được lưu rồi" in (await core.handle(tap))[0].text
-    async with core.db.execute("SELECT COUNT(*) FROM reports") as cur:
-        assert (await cur.fetchone())[0] == 1
+    assert (await core.db.fetchone("SELECT COUNT(*) FROM reports"))[0] == 1
     assert "Đang thực hiện 50%" in (await official.say("/nhiemvu")).text
 
 
@@ -86,8 +85,8 @@ async def test_edit_from_summary_and_supersede(official: Person, core: Core) -> 
     await report("Đã hoàn thành", "Bản sửa lại")
     second = await official.say("Xác nhận")
     assert "thay cho báo cáo trước" in second.text
-    async with core.db.execute("SELECT status, superseded_at IS NOT NULL FROM reports ORDER BY id") as cur:
-        assert [tuple(r) for r in await cur.fetchall()] == [("vuong", 1), ("xong", 0)]  # history kept
+    rows = await core.db.fetchall("SELECT status, superseded_at IS NOT NULL FROM reports ORDER BY id")
+    assert [tuple(r) for r in rows] == [("vuong", 1), ("xong", 0)]  # history kept
 
 
 async def test_cancel_saves_nothing_and_expiry_keeps_the_draft(official: Person, core: Core) -> None:
@@ -102,8 +101,7 @@ async def test_cancel_saves_nothing_and_expiry_keeps_the_draft(official: Person,
     assert "hết hạn" in expired and "Bản nháp được giữ lại" in expired and "39,96" in expired
     resumed = await official.texts("/baocao")
     assert "Tiếp tục bản nháp" in resumed and "Bước 4/7" in resumed
-    async with core.db.execute("SELECT COUNT(*) FROM reports") as cur:
-        assert (await cur.fetchone())[0] == 0
+    assert (await core.db.fetchone("SELECT COUNT(*) FROM reports"))[0] == 0
 
 
 async def test_access_is_scoped(core: Core, official: Person) -> None:
@@ -124,8 +122,7 @@ async def test_access_is_scoped(core: Core, official: Person) -> None:
     assert "Đắk Plô" in progress and "Tân Hòa" not in progress
     people = (await admin.say("/nguoidung")).text
     assert "Đắk Plô" in people and "Tân Hòa" not in people
-    async with core.db.execute("SELECT person_id FROM identities WHERE external_id = 'binh'") as cur:
-        binh = (await cur.fetchone())[0]
+    binh = (await core.db.fetchone("SELECT person_id FROM identities WHERE external_id = 'binh'"))[0]
     assert "Không tìm thấy" in (await admin.say(f"/thuhoi {binh}")).text  # binh belongs to Đồng Tháp
 
 

@@ -159,3 +159,65 @@ def test_broadcast_survives_sigkill_at_random_points(api: FakeBotApi, tmp_path: 
     with sqlite3.connect(database) as db:
         statuses = dict(db.execute("SELECT status, COUNT(*) FROM outbox WHERE kind = 'broadcast' GROUP BY status"))
     assert statuses == {"sent": n}
+
+
+def test_second_process_on_the_same_file_is_refused(api: FakeBotApi, tmp_path: Path) -> None:
+    """A second `run` would take back the first one's claims and send them again; it stops instead."""
+    database = tmp_path / "bot.sqlite3"
+    n = 1500
+    asyncio.run(seed_recipients(database, n))
+    first, second = Bot(api, database, sweep_seconds=1), Bot(api, database, sweep_seconds=1)
+    try:
+        first.start()
+        deadline = time.monotonic() + 30
+        while len(api.sent()) < 100 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        second.start()
+        assert second.proc is not None
+        code = second.proc.wait(30)
+        err = second.proc.stderr.read().decode() if second.proc.stderr else ""
+        assert code == 3 and "tiến trình bot khác" in err, err
+        assert len(err.strip().splitlines()) == 1, "one clear line"
+        deadline = time.monotonic() + 60
+        while len({m["chat_id"] for m in api.sent()}) < n and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        first.stop()
+        second.stop()
+    per_chat = Counter(int(m["chat_id"]) for m in api.sent())
+    assert len(per_chat) == n and sum(per_chat.values()) == n, "0 lost, 0 duplicated"
+
+
+async def _migrated(database: Path) -> None:
+    db = await connect(database)
+    await db.close()
+
+
+def test_failed_migration_exits_with_one_line_and_keeps_the_old_schema(api: FakeBotApi, tmp_path: Path) -> None:
+    database = tmp_path / "bot.sqlite3"
+    asyncio.run(_migrated(database))
+    with sqlite3.connect(database) as db:  # pretend migration 008 never ran, though its columns exist
+        db.execute("DELETE FROM schema_migrations WHERE version >= 8")
+    bot = Bot(api, database)
+    bot.start()
+    assert bot.proc is not None
+    try:
+        code = bot.proc.wait(30)
+    finally:
+        bot.stop()
+    err = bot.proc.stderr.read().decode() if bot.proc.stderr else ""
+    assert code == 4 and "008_session_flow_state.sql" in err and len(err.strip().splitlines()) == 1, err
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] == 7
+        assert db.execute("SELECT COUNT(*) FROM people").fetchone()[0] == 0, "the old schema still answers"
+
+
+def test_processes_starting_together_on_a_new_file_migrate_once(tmp_path: Path) -> None:
+    database = tmp_path / "new.sqlite3"
+    procs = [subprocess.Popen([sys.executable, "-m", "bot", "invite", "--commune", "Đắk Plô", "--unit", "UBND xã",
+                               "--db", str(database)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for _ in range(6)]
+    results = [(p.wait(60), p.stderr.read().decode() if p.stderr else "") for p in procs]
+    assert all(code == 0 for code, _ in results), results
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT COUNT(*) FROM invitations").fetchone()[0] == 6

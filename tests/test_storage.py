@@ -14,13 +14,10 @@ async def test_migrations_are_versioned_and_applied_once(tmp_path: Path) -> None
     db = await connect(path)
     await db.close()
     db = await connect(path)  # a second start applies nothing again
-    async with db.execute("SELECT version, name FROM schema_migrations ORDER BY version") as cur:
-        rows = [tuple(r) for r in await cur.fetchall()]
+    rows = [tuple(r) for r in await db.fetchall("SELECT version, name FROM schema_migrations ORDER BY version")]
     assert rows == [(v, p.name) for v, p in migration_files()]
-    async with db.execute("PRAGMA journal_mode") as cur:
-        assert (await cur.fetchone())[0] == "wal"
-    async with db.execute("PRAGMA foreign_keys") as cur:
-        assert (await cur.fetchone())[0] == 1
+    assert (await db.fetchone("PRAGMA journal_mode"))[0] == "wal"
+    assert (await db.fetchone("PRAGMA foreign_keys"))[0] == 1
     await db.close()
 
 
@@ -49,8 +46,7 @@ async def test_gaps_keep_only_text_and_time(tmp_path: Path) -> None:
     db = await connect(tmp_path / "d.sqlite3")
     await gaps.record(db, "Thời tiết hôm nay?", NOW)
     await gaps.record(db, "thoi tiet hom nay", NOW + dt.timedelta(hours=1))
-    async with db.execute("PRAGMA table_info(question_gaps)") as cur:
-        columns = {r["name"] for r in await cur.fetchall()}
+    columns = {r["name"] for r in await db.fetchall("PRAGMA table_info(question_gaps)")}
     assert columns == {"id", "question", "normalized", "asked_at"}
     rows = await gaps.most_asked(db)
     assert len(rows) == 1 and rows[0].count == 2

@@ -128,7 +128,19 @@ async def test_photo_evidence_is_fetched_into_the_evidence_folder(core: Core, tm
             await app.updater.stop()
             await app.stop()
             await app.shutdown()
-    async with core.db.execute("SELECT local_path FROM evidence") as cur:
-        path = (await cur.fetchone())[0]
+    path = (await core.db.fetchone("SELECT local_path FROM evidence"))[0]
     assert path.endswith(".jpg") and Path(path).read_bytes() == b"\xff\xd8jpeg-bytes"
     assert await fetch_pending(core.db, {"telegram": telegram.fetcher(app)}, tmp_path / "minh-chung") == 0
+
+
+async def test_many_chats_at_once_each_in_order(running: FakeBotApi, core: Core) -> None:
+    """Updates are handled concurrently (PerChat), yet one person's replies come in the order they wrote."""
+    api = running
+    asked = [1 + n % 8 for n in range(24)]
+    for n, k in enumerate(asked):
+        api.send_text(USER, f"/chiso {k}")
+        api.send_text(USER + 1 + n % 3, "xã phải công khai những gì")  # other people in between
+    await wait(api, len(asked) * 2)
+    mine = [m["text"] for m in api.sent("sendMessage") if int(m["chat_id"]) == USER]
+    expected = [core.documents.render(f"dim:{k}").text.splitlines()[0] for k in asked]  # type: ignore[union-attr]
+    assert [text.splitlines()[0] for text in mine] == expected

@@ -158,8 +158,8 @@ async def test_redelivered_poll_event_is_handled_once(polling: Bot, core: Core) 
     await asyncio.to_thread(api.wait_for, "sendMessage", 1)
     await polling.settle()
     assert len(api.sent("sendChatAction")) == 1, "the conversation step ran once"
-    async with core.db.execute("SELECT channel, event_id FROM processed_events") as cur:
-        assert [tuple(r) for r in await cur.fetchall()] == [("zalo", "16f6366b3f02645a3d15")]
+    rows = await core.db.fetchall("SELECT channel, event_id FROM processed_events")
+    assert [tuple(r) for r in rows] == [("zalo", "16f6366b3f02645a3d15")]
 
 
 async def test_malformed_and_unknown_events_do_not_stop_polling(polling: Bot, caplog) -> None:
@@ -251,8 +251,7 @@ async def test_webhook_with_a_wrong_secret_is_refused_and_changes_nothing(webhoo
     async def counts() -> list[int]:
         found = []
         for table in ("people", "identities", "sessions", "processed_events", "question_gaps"):
-            async with core.db.execute(f"SELECT COUNT(*) FROM {table}") as cur:
-                found.append((await cur.fetchone())[0])
+            found.append((await core.db.fetchone(f"SELECT COUNT(*) FROM {table}"))[0])
         return found
 
     before = await counts()

@@ -8,11 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Awaitable
+from typing import Any
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType, MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 from telegram.ext import CallbackQueryHandler as ButtonHandler
 
 from bot.channels.plain import split_text
@@ -20,6 +30,7 @@ from bot.delivery import Blocked, RetryLater, Sender
 from bot.evidence import Fetcher
 from bot.settings import Settings
 from handlers.core import commands
+from handlers.core.locks import KeyedLock
 from handlers.core.messages import Attachment, Incoming, Reply
 from handlers.core.router import Core
 
@@ -85,19 +96,36 @@ def core_of(context: ContextTypes.DEFAULT_TYPE) -> Core:
 
 
 async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    core = core_of(context)
-    # Telegram redelivers an update after a slow answer, a lost webhook reply or a restart before the
-    # poll offset was confirmed: its update_id makes the second copy recognisable, so no step runs twice.
-    if not await core.first_seen(CHANNEL, str(update.update_id)):
-        return
-    if update.callback_query is not None:
-        await update.callback_query.answer()
     msg = incoming(update)
     chat = update.effective_chat
     if msg is None or chat is None:
         return
-    for reply in await core.handle(msg):
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    # Telegram redelivers an update after a slow answer, a lost webhook reply or a restart before the
+    # poll offset was confirmed: its update_id makes the second copy recognisable, so no step runs twice.
+    for reply in await core_of(context).handle(msg, event_id=str(update.update_id)):
         await send(context, chat.id, reply)
+
+
+class PerChat(BaseUpdateProcessor):
+    """Many updates at once, but each chat's one at a time and in the order Telegram sent them: PTB starts the
+    updates' tasks in order and the per-chat lock serves waiters first come, first served."""
+
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
+        super().__init__(max_concurrent_updates)
+        self.chats = KeyedLock()
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        async with self.chats.hold(chat.id if chat is not None else None):
+            await coroutine
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -128,7 +156,10 @@ def build(settings: Settings, core: Core, updater: bool = True) -> Application:
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_file_url)
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_max_rate, max_retries=3))
+        # Replies are not paced by us (a person waits for them; Telegram's RetryAfter is retried); what the bot
+        # sends on its own is paced by the sweep, below the platform's limit, so it never starves replies.
+        .rate_limiter(AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3))
+        .concurrent_updates(PerChat())
         .post_init(post_init)
     )
     if not updater:

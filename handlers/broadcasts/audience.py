@@ -8,12 +8,11 @@ import json
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from content.loader import KnowledgeBase
 from handlers.progress.progress import unit_progress
+from storage import broadcasts as stored
 from storage import outbox
-from storage.db import stamp, transaction
+from storage.db import Db
 from storage.org import place_key
 from storage.outbox import Item
 
@@ -51,56 +50,33 @@ class Audience:
 
 
 async def recipients(
-    db: aiosqlite.Connection, kb: KnowledgeBase, audience: Audience, scope: str | None, today: dt.date
+    db: Db, kb: KnowledgeBase, audience: Audience, scope: str | None, today: dt.date
 ) -> list[int]:
     """People with an active identity in the audience, within the author's province (None: everywhere).
     Citizens have no province, so a province admin reaches officials and admins of that province only."""
-    sql = (
-        "SELECT p.id, p.role, COALESCE(u.province, p.province) AS province, c.district, c.name AS commune, p.unit_id"
-        " FROM people p LEFT JOIN units u ON u.id = p.unit_id LEFT JOIN communes c ON c.id = u.commune_id"
-        " WHERE EXISTS (SELECT 1 FROM identities i WHERE i.person_id = p.id AND i.active = 1)"
-    )
-    async with db.execute(sql) as cur:
-        rows = await cur.fetchall()
-    if scope is not None:
-        rows = [r for r in rows if r["province"] == scope]
+    rows = await stored.reachable(db, scope)
     value = place_key(audience.value or "")
     if audience.kind == "province":
-        rows = [r for r in rows if r["province"] and place_key(r["province"]) == value]
+        rows = [r for r in rows if r.province and place_key(r.province) == value]
     elif audience.kind == "district":
-        rows = [r for r in rows if r["district"] and place_key(r["district"]) == value]
+        rows = [r for r in rows if r.district and place_key(r.district) == value]
     elif audience.kind == "commune":
-        rows = [r for r in rows if r["commune"] and place_key(r["commune"]) == value]
+        rows = [r for r in rows if r.commune and place_key(r.commune) == value]
     elif audience.kind == "role":
-        rows = [r for r in rows if r["role"] == audience.value]
+        rows = [r for r in rows if r.role == audience.value]
     elif audience.kind == "not_reported":
         late = {p.unit.id for p in await unit_progress(db, kb, scope, today) if not p.complete}
-        rows = [r for r in rows if r["unit_id"] in late]
-    return [r["id"] for r in rows]
+        rows = [r for r in rows if r.unit_id in late]
+    return [r.id for r in rows]
 
 
 async def create(
-    db: aiosqlite.Connection, author_id: int | None, text: str, audience: Audience, people_ids: list[int],
+    db: Db, author_id: int | None, text: str, audience: Audience, people_ids: list[int],
     send_at: dt.datetime, now: dt.datetime,
 ) -> int:
     """One broadcast row and one outbox row per recipient, in one transaction."""
-    async with transaction(db):
-        cur = await db.execute(
-            "INSERT INTO broadcasts (author_id, text, audience, recipients, send_at, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (author_id, text, json.dumps(audience.__dict__, ensure_ascii=False), len(people_ids), stamp(send_at),
-             stamp(now)),
-        )
-        broadcast_id = cur.lastrowid
-        assert broadcast_id is not None
-        body = f"📢 Thông báo:\n{text}"
-        await outbox.enqueue(
-            db,
-            (Item(f"broadcast:{broadcast_id}:{pid}", "broadcast", pid, body, send_at, broadcast_id=broadcast_id)
-             for pid in people_ids),
-            now,
-        )
-    return broadcast_id
+    spec = json.dumps(audience.__dict__, ensure_ascii=False)
+    return await stored.create(db, author_id, text, spec, people_ids, f"📢 Thông báo:\n{text}", send_at, now)
 
 
 def summary(counts: dict[str, int]) -> str:
@@ -109,19 +85,12 @@ def summary(counts: dict[str, int]) -> str:
     return f"đã gửi {sent}, lỗi {failed}, bị chặn {blocked}" + (f", bỏ qua {skipped}" if skipped else "")
 
 
-async def report_finished(db: aiosqlite.Connection, now: dt.datetime, zone: ZoneInfo) -> None:
+async def report_finished(db: Db, now: dt.datetime, zone: ZoneInfo) -> None:
     """Tell each author once, when none of their broadcast's rows is pending or in flight any more."""
-    async with db.execute(
-        "SELECT b.id, b.author_id, b.recipients, b.created_at FROM broadcasts b WHERE b.reported_at IS NULL"
-        " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.broadcast_id = b.id AND o.status IN ('pending', 'sending'))"
-    ) as cur:
-        done = await cur.fetchall()
-    for row in done:
-        counts = await outbox.counts(db, row["id"])
-        await db.execute("UPDATE broadcasts SET reported_at = ? WHERE id = ?", (stamp(now), row["id"]))
-        if row["author_id"] is None:
+    for done in await stored.settle_finished(db, now):
+        if done.author_id is None:
             continue
-        created = dt.datetime.fromisoformat(row["created_at"]).astimezone(zone)
-        text = (f"📬 Kết quả thông báo số {row['id']} (tạo lúc {created:%H:%M %d/%m/%Y}, "
-                f"{row['recipients']} người nhận): {summary(counts)}.")
-        await outbox.enqueue(db, [Item(f"broadcast-report:{row['id']}", "notice", row["author_id"], text, now)], now)
+        created = done.created_at.astimezone(zone)
+        text = (f"📬 Kết quả thông báo số {done.id} (tạo lúc {created:%H:%M %d/%m/%Y}, "
+                f"{done.recipients} người nhận): {summary(done.counts)}.")
+        await outbox.enqueue(db, [Item(f"broadcast-report:{done.id}", "notice", done.author_id, text, now)], now)

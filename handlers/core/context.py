@@ -7,9 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from content.loader import KnowledgeBase
+from storage.db import Database
 from storage.people import Person
 
 QuietHours = tuple[dt.time, dt.time] | None  # local (start, end); None: send at any hour
@@ -29,7 +28,7 @@ class Config:
 @dataclass(frozen=True)
 class Ctx:
     kb: KnowledgeBase
-    db: aiosqlite.Connection
+    db: Database
     person: Person
     now: dt.datetime
     config: Config = Config()

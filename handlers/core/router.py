@@ -8,13 +8,10 @@ answered from data; everything else goes to search.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import replace
-
-import aiosqlite
 
 from content.loader import KnowledgeBase
 from content.normalize import normalize
@@ -22,13 +19,14 @@ from content.search import SearchIndex, Verdict, verdict
 from handlers.core import commands, flow
 from handlers.core.context import Config, Ctx
 from handlers.core.flow import CHOICE, Answer
+from handlers.core.locks import KeyedLock
 from handlers.core.messages import Choice, Incoming, Reply
 from handlers.invitations.register import register
 from handlers.knowledge.documents import Documents, choice
 from handlers.registry import FLOWS, HANDLERS
 from handlers.scores.router import Scores
-from storage import events, gaps, people, sessions
-from storage.db import utc_now
+from storage import gaps, people, seen, sessions
+from storage.db import Database, utc_now
 from storage.people import Person
 from storage.sessions import Session
 
@@ -94,7 +92,7 @@ class Core:
     def __init__(
         self,
         kb: KnowledgeBase,
-        db: aiosqlite.Connection,
+        db: Database,
         config: Config = DEFAULTS,
         clock: Callable[[], dt.datetime] = utc_now,
         index: SearchIndex | None = None,
@@ -107,21 +105,24 @@ class Core:
         self.scores = Scores(kb)
         self.index = index or SearchIndex(self.documents.docs())
         self.bot_usernames: dict[str, str] = {}  # per channel, for invitation deep links
-        # One message at a time: channels run concurrently (Telegram and Zalo workers) on one SQLite
-        # connection, and a statement from one must not land inside another's open transaction.
-        self._lock = asyncio.Lock()
+        # One message at a time per conversation, many conversations at once: the database serialises only
+        # its statements (storage.db), so no conversation waits for another's chart or export.
+        self.conversations = KeyedLock()
 
     async def first_seen(self, channel: str, event_id: str) -> bool:
-        """Record an incoming event's id; False when the platform delivered it before."""
-        async with self._lock:
-            return await events.first_seen(self.db, channel, event_id, self.clock())
+        """Record an incoming event that is not a message for the core (it has no sender to lock on)."""
+        return await seen.first_seen(self.db, channel, event_id, self.clock())
 
     async def forget_seen(self, now: dt.datetime) -> None:
-        async with self._lock:
-            await events.prune(self.db, now)
+        await seen.prune(self.db, now)
 
-    async def handle(self, msg: Incoming) -> list[Reply]:
-        async with self._lock:
+    async def handle(self, msg: Incoming, event_id: str | None = None) -> list[Reply]:
+        """The replies to one message. With `event_id` (the platform's update or message id) a redelivered
+        message gets none: the id is recorded before the message is handled, inside the conversation's turn,
+        so two copies arriving together cannot both run."""
+        async with self.conversations.hold((msg.channel, msg.user_id)):
+            if event_id is not None and not await seen.first_seen(self.db, msg.channel, event_id, self.clock()):
+                return []
             return await self._handle(msg)
 
     async def _handle(self, msg: Incoming) -> list[Reply]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
 from rapidfuzz import fuzz, process
 
 from content.loader import KnowledgeBase
 from handlers.reports.assignments import known_communes
 from handlers.scores.province_names import province_in
 from storage import org
+from storage.db import Database
 
 
 class NotFound(Exception):
@@ -26,7 +26,7 @@ class Place:
 
 
 async def commune(
-    db: aiosqlite.Connection, kb: KnowledgeBase, name: str, province: str | None, create: bool,
+    db: Database, kb: KnowledgeBase, name: str, province: str | None, create: bool,
     district: str | None = None,
 ) -> Place:
     key = org.place_key(name)
@@ -44,7 +44,7 @@ async def commune(
     raise NotFound(f"Không tìm thấy xã «{name}»{hint}.")
 
 
-async def unit(db: aiosqlite.Connection, kb: KnowledgeBase, place: Place, name: str, create: bool) -> org.Unit:
+async def unit(db: Database, kb: KnowledgeBase, place: Place, name: str, create: bool) -> org.Unit:
     """The unit of the commune, matched against the names its plan and the database know."""
     known = [org.COMMUNE_UNIT]
     for c in known_communes(kb):

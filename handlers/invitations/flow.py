@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import aiosqlite
-
 from content.loader import KnowledgeBase
 from content.normalize import normalize
 from handlers.core.context import Ctx
@@ -15,6 +13,7 @@ from handlers.invitations import directory
 from handlers.reports.assignments import known_communes
 from handlers.scores.province_names import province_in
 from storage import invitations, org
+from storage.db import Database
 
 VALID_DAYS = 7
 ROLES = {"official": "Cán bộ, công chức", "leader": "Lãnh đạo xã (nhận bản sao nhắc việc quá hạn)"}
@@ -26,7 +25,7 @@ def deep_link(code: str, bot_username: str | None) -> str | None:
 
 
 async def issue(
-    db: aiosqlite.Connection, unit: org.Unit | None, role: str, province: str | None, created_by: int | None,
+    db: Database, unit: org.Unit | None, role: str, province: str | None, created_by: int | None,
     now: dt.datetime, days: int = VALID_DAYS,
 ) -> str:
     return await invitations.create(db, role, unit.id if unit else None, province, created_by, now,
@@ -131,7 +130,7 @@ FLOW = Flow(
 
 
 async def from_command_line(
-    db: aiosqlite.Connection, kb: KnowledgeBase, commune: str | None, unit_name: str | None, role: str,
+    db: Database, kb: KnowledgeBase, commune: str | None, unit_name: str | None, role: str,
     province: str | None, create: bool, days: int, now: dt.datetime, district: str | None = None,
 ) -> tuple[str, str]:
     """(code, where) for `python -m bot invite`; raises directory.NotFound with what is known."""

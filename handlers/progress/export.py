@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-import aiosqlite
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -22,7 +21,8 @@ from handlers.core import render
 from handlers.core.context import Ctx
 from handlers.core.messages import Reply
 from handlers.reports.assignments import tasks_for
-from storage import org, reports
+from storage import org, people, reports
+from storage.db import Database
 from storage.reports import STATUSES
 
 HEADERS = (
@@ -40,7 +40,7 @@ class Row:
 
 
 async def rows(
-    db: aiosqlite.Connection,
+    db: Database,
     kb: KnowledgeBase,
     province: str | None,
     period: str | None,
@@ -54,7 +54,7 @@ async def rows(
     reported: dict[tuple[str, str, int], set[str]] = {}
     for plan_id, task_id, unit_id, key in current:
         reported.setdefault((plan_id, task_id, unit_id), set()).add(key)
-    names = await _names(db)
+    names = await people.display_names(db)
     out: list[Row] = []
     for unit in units:
         for a in tasks_for(kb, unit):
@@ -75,11 +75,6 @@ async def rows(
                                 report.submitted_at.astimezone(zone).strftime("%d/%m/%Y %H:%M"))))
         progress(1)
     return out
-
-
-async def _names(db: aiosqlite.Connection) -> dict[int, str]:
-    async with db.execute("SELECT id, COALESCE(display_name, 'Người dùng ' || id) FROM people") as cur:
-        return {r[0]: r[1] for r in await cur.fetchall()}
 
 
 def xlsx(data: Iterable[Row]) -> bytes:

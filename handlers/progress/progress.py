@@ -8,8 +8,6 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-import aiosqlite
-
 from content.loader import KnowledgeBase
 from content.normalize import normalize
 from handlers.core.context import Ctx
@@ -17,6 +15,7 @@ from handlers.core.messages import Choice, Reply
 from handlers.files import charts
 from handlers.reports.assignments import tasks_for
 from storage import org, reports
+from storage.db import Database
 from storage.org import Unit
 
 REPORTED, PENDING, OVERDUE = "đã báo cáo", "chưa báo cáo", "quá hạn"  # as /tiendo writes them
@@ -42,7 +41,7 @@ async def count_progress(ctx: Ctx) -> list[UnitProgress]:
 
 
 async def unit_progress(
-    db: aiosqlite.Connection, kb: KnowledgeBase, province: str | None, day: dt.date
+    db: Database, kb: KnowledgeBase, province: str | None, day: dt.date
 ) -> list[UnitProgress]:
     """Each commune unit with its tasks counted for the current period of each task: reported, not reported,
     or overdue once the period's due date has passed. The /tiendo list, its chart and the "not reported"

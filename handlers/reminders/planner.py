@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import aiosqlite
 import holidays
 
 from content.loader import KnowledgeBase
@@ -27,7 +26,8 @@ from handlers.core.context import DEFAULT_QUIET, Ctx, QuietHours
 from handlers.core.messages import Choice, Reply
 from handlers.reminders.quiet import hold
 from handlers.reports.assignments import tasks_for
-from storage import org, outbox, people, reports
+from storage import event_dates, org, outbox, people, reports
+from storage.db import Database
 from storage.outbox import Item
 
 LOOKBACK = dt.timedelta(days=36)  # far enough back to cover the last weekly overdue notice of the default policy
@@ -92,13 +92,8 @@ def text(m: Moment, plan: Plan, rule: ReportingRule, period: Period, unit: org.U
             "Gõ /baocao để báo cáo; /nhacnho để xem hoặc tắt nhắc việc.")
 
 
-async def recorded_events(db: aiosqlite.Connection) -> dict[tuple[str, int], dt.date]:
-    async with db.execute("SELECT name, year, date FROM event_dates") as cur:
-        return {(r[0], r[1]): dt.date.fromisoformat(r[2]) for r in await cur.fetchall()}
-
-
 async def plan(
-    db: aiosqlite.Connection, kb: KnowledgeBase, now: dt.datetime, zone: ZoneInfo,
+    db: Database, kb: KnowledgeBase, now: dt.datetime, zone: ZoneInfo,
     until: dt.datetime | None = None, since: dt.datetime | None = None, unit_ids: set[int] | None = None,
     quiet: QuietHours = DEFAULT_QUIET,
 ) -> list[Item]:
@@ -119,7 +114,7 @@ async def plan(
         if o.role == "leader" and o.unit_id in units:
             leaders[units[o.unit_id].commune_id or 0].append(o)
     done = await reports.current(db, [u.id for u in wanted])
-    recorded = await recorded_events(db)
+    recorded = await event_dates.recorded(db)
     items: list[Item] = []
     for unit in wanted:
         by_plan: dict[str, list[Task]] = defaultdict(list)
@@ -156,7 +151,7 @@ async def plan(
     return items
 
 
-async def still_relevant(db: aiosqlite.Connection, kb: KnowledgeBase, row: outbox.Row, now: dt.datetime,
+async def still_relevant(db: Database, kb: KnowledgeBase, row: outbox.Row, now: dt.datetime,
                          zone: ZoneInfo) -> str | None:
     """Why a queued reminder should not go out any more (None: send it)."""
     item = row.item

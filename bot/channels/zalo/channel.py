@@ -1,9 +1,9 @@
 """Zalo channel: Zalo updates in, Replies out as plain text, one update at a time.
 
-Updates arrive by long polling or from the web server's /zalo route; both go through one queue and one
-worker, so a person's "2" is never handled before the list it answers. Each event is recorded in SQLite by
-message id before it is handled, so a redelivery is dropped (at most once: a crash mid-step loses that step
-rather than running it twice).
+Updates arrive by long polling or from the web server's /zalo route; both go through one queue. Several
+updates are handled at once, but each chat's one at a time and in arrival order, so a person's "2" is never
+handled before the list it answers. Each event is recorded in SQLite by message id before it is handled, so a
+redelivery is dropped (at most once: a crash mid-step loses that step rather than running it twice).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from bot.channels.plain import as_text, split_text, units
 from bot.channels.zalo.api import TEXT_LIMIT, Retryable, Unauthorized, ZaloClient, ZaloError
 from bot.channels.zalo.models import Event, Update
 from bot.delivery import RetryLater, Sender
+from handlers.core.locks import KeyedLock
 from handlers.core.messages import Attachment, Incoming, Reply
 from handlers.core.router import Core
 from storage.db import utc_now
@@ -73,6 +74,7 @@ class ZaloChannel:
         publish_image: ImagePublisher | None = None,
         poll_timeout: int = 30,
         clock: Callable[[], dt.datetime] = utc_now,
+        concurrency: int = 32,
     ) -> None:
         self.client = client
         self.core = core
@@ -82,6 +84,9 @@ class ZaloChannel:
         self.state = "stopped"  # stopped | running | failed (Zalo refused the token)
         self.failed = asyncio.Event()
         self._queue: asyncio.Queue[Update] = asyncio.Queue(maxsize=1000)
+        self._slots = asyncio.Semaphore(concurrency)
+        self._chats = KeyedLock()
+        self._tasks: set[asyncio.Task[None]] = set()
         self._worker: asyncio.Task[None] | None = None
         self._poller: asyncio.Task[None] | None = None
         self._pruned: dt.datetime | None = None
@@ -126,6 +131,8 @@ class ZaloChannel:
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._queue.join(), DRAIN)
         await _cancel(self._worker)
+        for task in list(self._tasks):
+            await _cancel(task)
         self._worker = self._poller = None
         await self.client.aclose()
 
@@ -164,17 +171,26 @@ class ZaloChannel:
                 await self._queue.put(update)
 
     async def _work(self) -> None:
+        """Start each update's task in arrival order (bounded); the per-chat lock keeps a chat's order."""
         while True:
             update = await self._queue.get()
-            try:
+            await self._slots.acquire()
+            task = asyncio.create_task(self._one(update))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _one(self, update: Update) -> None:
+        msg = update.message
+        try:
+            async with self._chats.hold(msg.chat_id if msg is not None else None):
                 await self.process(update)
-            except Unauthorized as exc:
-                self._fail(exc)
-                return
-            except Exception:  # one bad update must not stop the channel
-                log.exception("Lỗi khi xử lý sự kiện Zalo")
-            finally:
-                self._queue.task_done()
+        except Unauthorized as exc:
+            self._fail(exc)
+        except Exception:  # one bad update must not stop the channel
+            log.exception("Lỗi khi xử lý sự kiện Zalo")
+        finally:
+            self._slots.release()
+            self._queue.task_done()
 
     def _fail(self, exc: ZaloError) -> None:
         log.error(
@@ -196,11 +212,11 @@ class ZaloChannel:
         if chat_id is None or update.event is None:
             log.info("Bỏ qua sự kiện Zalo không xử lý được: %s", update.event_name)
             return
-        now = self.clock()
+        await self._prune(self.clock())
+        # inside this chat's turn (_one), so a redelivery racing the first copy is recognised here
         if not await self.core.first_seen(CHANNEL, event_key(update)):
             log.info("Bỏ qua sự kiện Zalo đã xử lý (gửi lại): %s", update.event_name)
             return
-        await self._prune(now)
         try:
             if update.event is Event.UNSUPPORTED:
                 await self.send(chat_id, Reply(UNSUPPORTED))
