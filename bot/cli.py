@@ -10,8 +10,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot import admin_cli
-from bot.app import build_core, setup_logging
+from bot.app import build_core
 from bot.channels import console
+from bot.logs import setup_logging
 from bot.settings import Settings
 from content.loader import ContentError, load
 from storage import gaps

@@ -1,7 +1,8 @@
 """The sweep: plan reminders into the outbox, then send what is due through each channel's sender.
 
-Senders raise `Blocked` (the person blocked the bot: marked inactive, skipped thereafter) or `RetryLater`
-(rate limit or network trouble: tried again later); anything else is retried with backoff. A row is claimed
+Senders raise the channel contract's outcomes (bot/channels/base.py): `Blocked` (the person blocked the bot:
+marked inactive, skipped thereafter) or `RetryLater` (rate limit or network trouble: tried again later);
+anything else is retried with backoff. A row is claimed
 before the network call, so a crash repeats at most the messages in flight, and loses none.
 """
 
@@ -14,12 +15,13 @@ import os
 import socket
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from aiolimiter import AsyncLimiter
 
+from bot.channels.base import Blocked, RetryLater, Sender
 from content.loader import KnowledgeBase
 from handlers.broadcasts import audience as broadcasts
 from handlers.core.context import DEFAULT_QUIET, QuietHours
@@ -31,20 +33,6 @@ from storage.db import Database
 from storage.outbox import Row
 
 log = logging.getLogger(__name__)
-Sender = Callable[[str, str], Awaitable[None]]  # (external id, text)
-
-
-class Blocked(Exception):
-    """The person has blocked the bot (Telegram Forbidden, Zalo equivalent)."""
-
-
-class RetryLater(Exception):
-    def __init__(self, seconds: float, counts: bool = True) -> None:
-        super().__init__(f"thử lại sau {seconds:.0f} giây")
-        self.seconds = seconds
-        self.counts = counts  # a RetryAfter is the platform's pacing, not a failure of this message
-
-
 def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(30 * 2**attempts, 3600))
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-from collections.abc import Awaitable, Callable
 from pathlib import Path, PurePosixPath
 
 import httpx
 
+from bot.channels.base import Fetcher
 from storage import evidence
 from storage.db import Database
 
 log = logging.getLogger(__name__)
-Fetcher = Callable[[str | None, str | None], Awaitable[bytes]]
 MAX_BYTES = 20 * 1024 * 1024  # what the report flow accepts
 
 

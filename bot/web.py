@@ -1,15 +1,14 @@
 """The one web server (tornado, already installed for python-telegram-bot's webhooks).
 
-Routes: POST /telegram and POST /zalo (webhooks), GET /images/<name> (images Zalo fetches by URL),
-GET /healthz. Each webhook checks its platform's secret header in constant time before reading the update,
-answers at once and leaves the work to the channel's own queue. Bodies over MAX_BODY are refused by the
-HTTP layer before any handler runs.
+Routes: each channel's own (its webhook, e.g. POST /telegram, POST /zalo), GET /images/<name> (images Zalo
+fetches by URL), GET /healthz. A webhook checks its platform's secret header in constant time before reading
+the update (`WebHandler.check_secret`), answers at once and leaves the work to the channel's own queue. Bodies
+over MAX_BODY are refused by the HTTP layer before any handler runs.
 """
 
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import mimetypes
 import secrets
@@ -18,18 +17,12 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from telegram import Update as TelegramUpdate
-from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.web import Application as WebApp
 from tornado.web import HTTPError, RequestHandler
 
-from bot.channels.zalo import ZaloChannel, parse_webhook
-
 MAX_BODY = 1 << 20  # 1 MiB: a text update is a few kB; Zalo images arrive as URLs, not bytes
-TELEGRAM_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-ZALO_HEADER = "X-Bot-Api-Secret-Token"
 log = logging.getLogger(__name__)
 
 
@@ -64,7 +57,7 @@ class ImageStore:
         return (item[0], item[1]) if item else None
 
 
-class _Handler(RequestHandler):
+class WebHandler(RequestHandler):
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         # A short JSON body instead of tornado's HTML page; never the traceback.
         self.finish({"ok": False, "description": self._reason})
@@ -75,38 +68,7 @@ class _Handler(RequestHandler):
             raise HTTPError(403)
 
 
-class TelegramHook(_Handler):
-    def initialize(self, app: Application, secret: str) -> None:
-        self.app = app
-        self.secret = secret
-
-    async def post(self) -> None:
-        self.check_secret(TELEGRAM_HEADER, self.secret)
-        try:
-            update = TelegramUpdate.de_json(json.loads(self.request.body), self.app.bot)
-        except Exception as exc:  # any malformed body: PTB raises several kinds
-            raise HTTPError(400) from exc
-        await self.app.update_queue.put(update)  # a redelivered update is recognised by the channel
-        self.finish({"ok": True})
-
-
-class ZaloHook(_Handler):
-    def initialize(self, channel: ZaloChannel, secret: str) -> None:
-        self.channel = channel
-        self.secret = secret
-
-    async def post(self) -> None:
-        self.check_secret(ZALO_HEADER, self.secret)
-        try:
-            update = parse_webhook(self.request.body)
-        except ValueError as exc:
-            raise HTTPError(400) from exc
-        if not self.channel.submit(update):
-            raise HTTPError(503)  # stopped or overloaded: Zalo may deliver it again later
-        self.finish({"ok": True})
-
-
-class Images(_Handler):
+class Images(WebHandler):
     def initialize(self, store: ImageStore) -> None:
         self.store = store
 
@@ -119,7 +81,7 @@ class Images(_Handler):
         self.finish(item[0])
 
 
-class Health(_Handler):
+class Health(WebHandler):
     def initialize(self, health: Callable[[], dict[str, str]]) -> None:
         self.health = health
 
@@ -131,8 +93,8 @@ class Health(_Handler):
 
 
 class WebServer:
-    def __init__(self, health: Callable[[], dict[str, str]], public_url: str | None = None) -> None:
-        self.images = ImageStore(public_url) if public_url else None
+    def __init__(self, health: Callable[[], dict[str, str]], images: ImageStore | None = None) -> None:
+        self.images = images
         self._routes: list[tuple[str, type[RequestHandler], dict[str, Any]]] = [
             ("/healthz", Health, {"health": health}),
         ]
@@ -140,11 +102,9 @@ class WebServer:
             self._routes.append((r"/images/([A-Za-z0-9_-]+(?:\.[a-z]+)?)", Images, {"store": self.images}))
         self._server: HTTPServer | None = None
 
-    def add_telegram(self, app: Application, secret: str) -> None:
-        self._routes.append(("/telegram", TelegramHook, {"app": app, "secret": secret}))
-
-    def add_zalo(self, channel: ZaloChannel, secret: str) -> None:
-        self._routes.append(("/zalo", ZaloHook, {"channel": channel, "secret": secret}))
+    def add(self, routes: list[tuple[str, type[RequestHandler], dict[str, Any]]]) -> None:
+        """A channel's routes; added before `start`."""
+        self._routes.extend(routes)
 
     async def start(self, host: str, port: int) -> int:
         """Listen on host:port (0 picks a free port) and return the port."""
@@ -164,6 +124,6 @@ class WebServer:
             self._server = None
 
 
-class _NotFound(_Handler):
+class _NotFound(WebHandler):
     def prepare(self) -> None:
         raise HTTPError(404)

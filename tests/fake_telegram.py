@@ -20,6 +20,8 @@ BOT = {"id": 999, "is_bot": True, "first_name": "Trợ lý PAPI", "username": "t
 class FakeBotApi(LocalApi):
     """`rate_cap` messages per second at most, as Telegram does: more get 429 with retry_after."""
 
+    allowed_updates: list[str] | None = None  # what the last poll asked for
+
     def __init__(self, rate_cap: float | None = None, blocked: frozenset[int] = frozenset()) -> None:
         self.rate_cap = rate_cap
         self.blocked = blocked  # chat ids that have blocked the bot: sendMessage answers 403
@@ -63,6 +65,13 @@ class FakeBotApi(LocalApi):
             "chat": self._chat(user_id, "private"),
             "photo": [{"file_id": file_id, "file_unique_id": f"u{file_id}", "width": 800, "height": 600,
                        "file_size": len(content)}],
+        }})
+
+    def edit(self, user_id: int, message_id: int, text: str) -> None:
+        """The person edits a message they sent earlier."""
+        self._push({"edited_message": {
+            "message_id": message_id, "date": int(time.time()), "edit_date": int(time.time()),
+            "from": self._user(user_id), "chat": self._chat(user_id, "private"), "text": text,
         }})
 
     def press(self, user_id: int, data: str) -> None:
@@ -155,6 +164,8 @@ class FakeBotApi(LocalApi):
                     return
                 params = _parse(body, self.headers.get("Content-Type", ""))
                 refusal = fake._refusal(method, params)
+                if method == "getUpdates" and "allowed_updates" in params:
+                    fake.allowed_updates = params["allowed_updates"]
                 if refusal is None and method not in ("getUpdates", "getMe"):
                     with fake._cond:
                         fake.calls.append((method, params))

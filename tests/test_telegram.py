@@ -24,17 +24,13 @@ USER = 4242
 async def running(core: Core) -> AsyncIterator[FakeBotApi]:
     with FakeBotApi() as api:
         settings = Settings(telegram_bot_token=SecretStr("123:ABC"), telegram_base_url=api.base_url)
-        app = telegram.build(settings, core=core)
-        await app.initialize()
-        await app.post_init(app)  # initialize() does not run post_init; run_polling would
-        await app.updater.start_polling(poll_interval=0, timeout=1)
-        await app.start()
+        channel = telegram.TelegramChannel(settings, core)  # as the runner starts it
+        await channel.prepare()
+        await channel.start()
         try:
             yield api
         finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.shutdown()
+            await channel.stop()
 
 
 async def wait(api: FakeBotApi, count: int, method: str = "sendMessage") -> list[dict]:
@@ -144,3 +140,18 @@ async def test_many_chats_at_once_each_in_order(running: FakeBotApi, core: Core)
     mine = [m["text"] for m in api.sent("sendMessage") if int(m["chat_id"]) == USER]
     expected = [core.documents.render(f"dim:{k}").text.splitlines()[0] for k in asked]  # type: ignore[union-attr]
     assert [text.splitlines()[0] for text in mine] == expected
+
+
+async def test_an_edited_message_is_not_taken_as_an_answer(running: FakeBotApi, core: Core) -> None:
+    code, _ = await invite_flow.from_command_line(core.db, core.kb, "Đắk Plô", "Văn phòng HĐND-UBND xã", "official",
+                                                  None, False, 7, core.clock())
+    api = running
+    for n, text in enumerate((f"/dangky {code}", "/baocao", "1"), 1):
+        api.send_text(USER, text)
+        await wait(api, n)
+    assert "Bước 2/7" in api.sent("sendMessage")[-1]["text"]
+    api.edit(USER, 2, "Đã hoàn thành")  # not an answer to the status step
+    assert "tin nhắn đã sửa" in (await wait(api, 4))[-1]["text"]
+    api.send_text(USER, "Đang thực hiện")
+    assert "Bước 3/7" in (await wait(api, 5))[-1]["text"], "the conversation is still at the status step"
+    assert set(api.allowed_updates or ()) == {"message", "edited_message", "callback_query"}

@@ -68,8 +68,9 @@ class Bot:
 
     @property
     def zalo(self) -> ZaloChannel:
-        assert self.runner.zalo is not None
-        return self.runner.zalo
+        channel = self.runner.channels["zalo"]
+        assert isinstance(channel, ZaloChannel)
+        return channel
 
     async def settle(self) -> None:
         """Until the fake has handed out every update and the bot has handled all it got."""
@@ -224,12 +225,13 @@ async def test_image_with_public_url_is_served_to_zalo(core: Core, tmp_path: Pat
         runner = Runner(zalo_settings(api, tmp_path, webhook_port=port, public_url=public), core=core)
         await runner.start()
         try:
-            assert runner.zalo is not None
+            zalo = runner.channels["zalo"]
+            assert isinstance(zalo, ZaloChannel)
             reply = Reply("Biểu đồ điểm", (Choice("Xem tiếp", "x"),), image=PNG, image_name="bieu-do.png")
-            await runner.zalo.send(USER, reply)
+            await zalo.send(USER, reply)
             api.send_text(USER, "biểu đồ PAPI Kon Tum 2023")  # a chart the core draws
             await asyncio.to_thread(api.wait_for, "sendPhoto", 2)
-            await runner.zalo.idle()
+            await zalo.idle()
         finally:
             await runner.stop()
     photo, chart = api.sent("sendPhoto")

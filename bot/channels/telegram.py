@@ -7,13 +7,14 @@ callback_data, otherwise its number, which the core resolves against the choices
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Awaitable
 from typing import Any
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType, MessageLimit
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -24,19 +25,25 @@ from telegram.ext import (
     filters,
 )
 from telegram.ext import CallbackQueryHandler as ButtonHandler
+from tornado.web import HTTPError
 
+from bot.channels.base import Blocked, Channel, Fetcher, ImagePublisher, RetryLater, Route, Sender
 from bot.channels.plain import split_text
-from bot.delivery import Blocked, RetryLater, Sender
-from bot.evidence import Fetcher
+from bot.logs import redact_in_logs
 from bot.settings import Settings
+from bot.web import WebHandler
 from handlers.core import commands
 from handlers.core.locks import KeyedLock
 from handlers.core.messages import Attachment, Incoming, Reply
 from handlers.core.router import Core
 
 CHANNEL = "telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 CALLBACK_LIMIT = 64
 APOLOGY = "Xin lỗi, đã có lỗi khi xử lý tin nhắn. Bạn vui lòng thử lại sau ít phút."
+EDITED = "Tôi không đọc tin nhắn đã sửa. Bạn hãy gửi lại nội dung bằng một tin nhắn mới."
+# only what the bot handles: new messages, button presses, and edits (answered with EDITED)
+UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 log = logging.getLogger(__name__)
 
 
@@ -75,20 +82,20 @@ def incoming(update: Update) -> Incoming | None:
     )
 
 
-async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
+async def send(bot: Bot, chat_id: int, reply: Reply) -> None:
     if reply.image is not None:
-        await context.bot.send_photo(chat_id, reply.image, caption=reply.text[: MessageLimit.CAPTION_LENGTH],
+        await bot.send_photo(chat_id, reply.image, caption=reply.text[: MessageLimit.CAPTION_LENGTH],
                                      reply_markup=keyboard(reply))
         return
     if reply.document is not None:
-        await context.bot.send_document(
+        await bot.send_document(
             chat_id, reply.document, filename=reply.document_name, caption=reply.text[: MessageLimit.CAPTION_LENGTH]
         )
         return
     chunks = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
     for i, chunk in enumerate(chunks):
         markup = keyboard(reply) if i == len(chunks) - 1 else None
-        await context.bot.send_message(chat_id, chunk, reply_markup=markup)
+        await bot.send_message(chat_id, chunk, reply_markup=markup)
 
 
 def core_of(context: ContextTypes.DEFAULT_TYPE) -> Core:
@@ -105,7 +112,14 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # Telegram redelivers an update after a slow answer, a lost webhook reply or a restart before the
     # poll offset was confirmed: its update_id makes the second copy recognisable, so no step runs twice.
     for reply in await core_of(context).handle(msg, event_id=str(update.update_id)):
-        await send(context, chat.id, reply)
+        await send(context.bot, chat.id, reply)
+
+
+async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edited message is not a new answer (inside /baocao it would become the current step's answer)."""
+    chat = update.effective_chat
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        await context.bot.send_message(chat.id, EDITED)
 
 
 class PerChat(BaseUpdateProcessor):
@@ -167,7 +181,8 @@ def build(settings: Settings, core: Core, updater: bool = True) -> Application:
     app = builder.build()
     app.bot_data["core"] = core
     app.add_handler(ButtonHandler(on_update))
-    app.add_handler(MessageHandler(filters.ALL, on_update))
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED, on_edit))
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE, on_update))
     app.add_error_handler(on_error)
     return app
 
@@ -205,3 +220,100 @@ def fetcher(app: Application) -> Fetcher:
         return bytes(await telegram_file.download_as_bytearray())
 
     return fetch
+
+
+class TelegramHook(WebHandler):
+    """POST /telegram: the secret header in constant time, then the update onto PTB's queue; answered at once."""
+
+    def initialize(self, app: Application, secret: str) -> None:
+        self.app = app
+        self.secret = secret
+
+    async def post(self) -> None:
+        self.check_secret(SECRET_HEADER, self.secret)
+        try:
+            update = Update.de_json(json.loads(self.request.body), self.app.bot)
+        except Exception as exc:  # any malformed body: PTB raises several kinds
+            raise HTTPError(400) from exc
+        await self.app.update_queue.put(update)  # a redelivered update is recognised by the core
+        self.finish({"ok": True})
+
+
+class TelegramChannel(Channel):
+    """Long polling, or (WEBHOOK_URL) updates from the one web server at /telegram."""
+
+    name = CHANNEL
+
+    def __init__(self, settings: Settings, core: Core) -> None:
+        self.settings = settings
+        self.webhook = bool(settings.webhook_url)
+        self.app = build(settings, core, updater=not self.webhook)
+        self.state = "stopped"
+
+    @classmethod
+    def configured(cls, settings: Settings) -> bool:
+        return settings.telegram_bot_token is not None
+
+    @classmethod
+    def create(cls, settings: Settings, core: Core, publish_image: ImagePublisher | None) -> TelegramChannel:
+        return cls(settings, core)
+
+    @classmethod
+    def problems(cls, settings: Settings) -> list[str]:
+        if settings.webhook_url and not settings.webhook_secret:
+            return ["WEBHOOK_URL cần WEBHOOK_SECRET: không có nó, ai biết địa chỉ cũng gửi được tin giả."]
+        return []
+
+    def routes(self) -> list[Route]:
+        secret = self.settings.webhook_secret
+        if not self.webhook or secret is None or self.state == "failed":
+            return []
+        return [("/telegram", TelegramHook, {"app": self.app, "secret": secret.get_secret_value()})]
+
+    async def prepare(self) -> None:
+        redact_in_logs(self.app.bot.token)  # PTB's requests go through httpx, which logs URLs
+        try:
+            await self.app.initialize()
+        except InvalidToken:
+            log.error("Telegram từ chối token: kiểm tra TELEGRAM_BOT_TOKEN. Đã dừng kênh Telegram.")
+            self.state = "failed"
+            return
+        if self.app.post_init is not None:
+            await self.app.post_init(self.app)  # initialize() does not run it; run_polling/run_webhook would
+
+    async def start(self) -> None:
+        if self.state == "failed":
+            return
+        app = self.app
+        if app.updater is None:
+            secret = self.settings.webhook_secret
+            await app.bot.set_webhook(self.settings.webhook_url or "", allowed_updates=UPDATES,
+                                      secret_token=secret.get_secret_value() if secret else None)
+        else:
+            await app.updater.start_polling(allowed_updates=UPDATES)
+        await app.start()
+        self.state = "running"
+        mode = "webhook" if app.updater is None else "long polling"
+        log.info("Kênh Telegram: @%s, nhận tin bằng %s", app.bot.username, mode)
+
+    async def stop(self) -> None:
+        app = self.app
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        if self.state != "failed":
+            await app.shutdown()
+            self.state = "stopped"
+
+    async def send(self, external_id: str, reply: Reply) -> None:
+        await send(self.app.bot, int(external_id), reply)
+
+    def sender(self) -> Sender:
+        return sender(self.app)
+
+    def fetcher(self) -> Fetcher | None:
+        return fetcher(self.app)
+
+    def rate(self, settings: Settings) -> float | None:
+        return settings.telegram_max_rate

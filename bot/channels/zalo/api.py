@@ -18,38 +18,12 @@ import httpx
 from pydantic import ValidationError
 
 from bot.channels.zalo.models import BotInfo, Envelope, Update, WebhookInfo
+from bot.logs import redact_in_logs
 
 log = logging.getLogger(__name__)
 
 TEXT_LIMIT = 2000  # sendMessage text and sendPhoto caption
 NO_UPDATE = 408  # what getUpdates answers when the long poll ends empty
-
-
-class _Redact(logging.Filter):
-    """Masks secrets in records of the loggers it is attached to, however logging is configured."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: set[str] = set()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if any(secret in message for secret in self.secrets):
-            for secret in self.secrets:
-                message = message.replace(secret, "***")
-            record.msg, record.args = message, None
-        return True
-
-
-_REDACT = _Redact()
-for _name in ("httpx", "httpcore"):  # httpx logs every request URL at INFO, and Bot API URLs hold the token
-    logging.getLogger(_name).addFilter(_REDACT)
-
-
-def redact_in_logs(secret: str) -> None:
-    """Never let `secret` (a bot token) appear in the HTTP client's log lines."""
-    if secret:
-        _REDACT.secrets.add(secret)
 
 
 class ZaloError(Exception):

@@ -15,10 +15,16 @@ import logging
 from collections.abc import Callable
 from contextlib import suppress
 
+import httpx
+from tornado.web import HTTPError
+
+from bot.channels.base import Channel, Fetcher, ImagePublisher, RetryLater, Route, Sender
 from bot.channels.plain import as_text, split_text, units
 from bot.channels.zalo.api import TEXT_LIMIT, Retryable, Unauthorized, ZaloClient, ZaloError
-from bot.channels.zalo.models import Event, Update
-from bot.delivery import RetryLater, Sender
+from bot.channels.zalo.models import Event, Update, parse_webhook
+from bot.evidence import url_fetcher
+from bot.settings import Settings
+from bot.web import WebHandler
 from handlers.core.locks import KeyedLock
 from handlers.core.messages import Attachment, Incoming, Reply
 from handlers.core.router import Core
@@ -35,8 +41,7 @@ UNSUPPORTED = (
 PRUNE_EVERY = dt.timedelta(hours=1)
 DRAIN = 5.0  # seconds given to queued updates at shutdown
 
-# Stores an image and returns a public URL Zalo can fetch it from (None when there is nowhere to publish it).
-ImagePublisher = Callable[[bytes, str | None], str | None]
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
 log = logging.getLogger(__name__)
 
 
@@ -65,7 +70,27 @@ def to_incoming(update: Update) -> Incoming | None:
     return Incoming(CHANNEL, sender, text=msg.text, group=group)
 
 
-class ZaloChannel:
+class ZaloHook(WebHandler):
+    """POST /zalo: the secret header in constant time, then the event onto the channel's queue."""
+
+    def initialize(self, channel: ZaloChannel, secret: str) -> None:
+        self.channel = channel
+        self.secret = secret
+
+    async def post(self) -> None:
+        self.check_secret(SECRET_HEADER, self.secret)
+        try:
+            update = parse_webhook(self.request.body)
+        except ValueError as exc:
+            raise HTTPError(400) from exc
+        if not self.channel.submit(update):
+            raise HTTPError(503)  # stopped or overloaded: Zalo may deliver it again later
+        self.finish({"ok": True})
+
+
+class ZaloChannel(Channel):
+    name = CHANNEL
+
     def __init__(
         self,
         client: ZaloClient,
@@ -75,9 +100,13 @@ class ZaloChannel:
         poll_timeout: int = 30,
         clock: Callable[[], dt.datetime] = utc_now,
         concurrency: int = 32,
+        webhook_url: str | None = None,
+        secret: str | None = None,
     ) -> None:
         self.client = client
         self.core = core
+        self.webhook_url = webhook_url
+        self.secret = secret
         self.publish_image = publish_image
         self.poll_timeout = poll_timeout
         self.clock = clock
@@ -91,13 +120,44 @@ class ZaloChannel:
         self._poller: asyncio.Task[None] | None = None
         self._pruned: dt.datetime | None = None
         self._warned_image = False
+        self.files = httpx.AsyncClient(timeout=30)  # evidence downloads
 
-    async def start(self, webhook_url: str | None = None, secret: str | None = None) -> bool:
-        """Check the token, then register the webhook (when a URL is given) or start long polling.
+    @classmethod
+    def configured(cls, settings: Settings) -> bool:
+        return settings.zalo_bot_token is not None
 
-        Returns False, after a clear log line, when Zalo refuses the token or cannot be reached even after
-        the client's retries; the other channels then go on without this one.
-        """
+    @classmethod
+    def create(cls, settings: Settings, core: Core, publish_image: ImagePublisher | None) -> ZaloChannel:
+        assert settings.zalo_bot_token is not None
+        client = ZaloClient(settings.zalo_bot_token.get_secret_value(), settings.zalo_base_url)
+        secret = settings.zalo_webhook_secret.get_secret_value() if settings.zalo_webhook_secret else None
+        return cls(client, core, publish_image=publish_image, webhook_url=settings.zalo_webhook_url, secret=secret)
+
+    @classmethod
+    def problems(cls, settings: Settings) -> list[str]:
+        if settings.zalo_webhook_url and not settings.zalo_webhook_secret:
+            return ["ZALO_WEBHOOK_URL cần ZALO_WEBHOOK_SECRET (Zalo bắt buộc, 8–256 ký tự)."]
+        return []
+
+    def routes(self) -> list[Route]:
+        if not self.webhook_url or not self.secret:
+            return []
+        return [("/zalo", ZaloHook, {"channel": self, "secret": self.secret})]
+
+    def sender(self) -> Sender:
+        return sender(self)
+
+    def fetcher(self) -> Fetcher | None:
+        return url_fetcher(self.files)  # Zalo hands over image URLs
+
+    def rate(self, settings: Settings) -> float | None:
+        return settings.zalo_max_rate
+
+    async def start(self) -> None:
+        """Check the token, then register the webhook (when a URL is given) or start long polling. When Zalo
+        refuses the token or cannot be reached even after the client's retries, one clear log line and the
+        state "failed"; the other channels go on without this one."""
+        webhook_url, secret = self.webhook_url, self.secret
         try:
             me = await self.client.get_me()
             if webhook_url:
@@ -107,19 +167,18 @@ class ZaloChannel:
                 await self.client.delete_webhook()  # Zalo does not answer getUpdates while a webhook is set
         except Unauthorized as exc:
             self._fail(exc)
-            return False
+            return
         except ZaloError as exc:
             log.error("Không khởi động được kênh Zalo: %s", exc)
             self.state = "failed"
             self.failed.set()
-            return False
+            return
         mode = "webhook" if webhook_url else "long polling"
         log.info("Kênh Zalo: bot %s, nhận tin bằng %s", me.account_name or me.id, mode)
         self.state = "running"
         self._worker = asyncio.create_task(self._work(), name="zalo-worker")
         if not webhook_url:
             self._poller = asyncio.create_task(self._poll(), name="zalo-poll")
-        return True
 
     async def stop(self) -> None:
         """Stop taking updates, give the queued ones a few seconds, then close the client."""
@@ -135,6 +194,7 @@ class ZaloChannel:
             await _cancel(task)
         self._worker = self._poller = None
         await self.client.aclose()
+        await self.files.aclose()
 
     async def idle(self) -> None:
         """Wait until every update queued so far has been handled."""
