@@ -77,7 +77,7 @@ async def in_process(folder: Path) -> None:
         db = await connect(database)
         sweeper = Sweeper(db, load(), ZONE, {"telegram": telegram.sender(app)}, clock=utc_now, batch=1000,
                           quiet_hours=None)
-        sweeper._planned_at = utc_now()  # no reminders in this database: measure the broadcast only
+        sweeper.planning = False  # only what is queued here
         start = time.perf_counter()
         while await sweeper.sweep():
             pass

@@ -63,7 +63,7 @@ async def chat(settings: Settings, database: Path, user: str) -> int:
     try:
         return await console.run(core, user=user)
     finally:
-        await core.db.close()
+        await core.close()
         lock.release()
 
 

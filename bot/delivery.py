@@ -28,7 +28,7 @@ from handlers.core.context import DEFAULT_QUIET, QuietHours
 from handlers.registry import expire_abandoned
 from handlers.reminders import planner as reminders
 from handlers.reminders.quiet import quiet
-from storage import outbox, people
+from storage import outbox, people, planning
 from storage.db import Database
 from storage.outbox import Row
 
@@ -47,15 +47,18 @@ class Sweeper:
     batch: int = 500
     # a few in flight keep up with the pace, and a crash repeats fewer
     concurrency: int = 8
-    plan_every: dt.timedelta = dt.timedelta(minutes=15)
     quiet_hours: QuietHours = DEFAULT_QUIET
     # messages per second per channel, below the platform's limit so that replies always have room
     rates: dict[str, float] = field(default_factory=dict)
     lease: dt.timedelta = dt.timedelta(minutes=10)
     alone: bool = True  # this process holds the database alone (SQLite's process lock): claims left are stale
     owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}")
+    plan_every: dt.timedelta = dt.timedelta(hours=6)
+    planning: bool = True  # False: send what is queued, plan nothing (tools and benchmarks of sending)
     _planned_at: dt.datetime | None = field(default=None, init=False)
+    _planned_on: tuple[object, ...] | None = field(default=None, init=False)
     _limiters: dict[str, AsyncLimiter] = field(default_factory=dict, init=False)
+    _busy: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
 
     def __post_init__(self) -> None:
         self._limiters = {channel: AsyncLimiter(rate, 1) for channel, rate in self.rates.items()}
@@ -66,19 +69,44 @@ class Sweeper:
             log.warning("Gửi lại %d tin đang gửi dở khi bot dừng", recovered)
 
     async def sweep(self) -> Counter[str]:
+        async with self._busy:
+            return await self._sweep()
+
+    async def idle(self) -> None:
+        """Until a sweep under way has finished (before its database is closed)."""
+        async with self._busy:
+            return
+
+    async def _sweep(self) -> Counter[str]:
         now = self.clock()
         if not self.alone:  # other workers' claims come back only when their lease has run out
             await outbox.recover(self.db, now, self.owner)
-        if self._planned_at is None or now - self._planned_at >= self.plan_every:
+        if await self._inputs_changed(now):
             planned = await reminders.plan(self.db, self.kb, now, self.zone, quiet=self.quiet_hours)
             queued = await outbox.enqueue(self.db, planned, now)
-            self._planned_at = now
             if queued:
                 log.info("Đã lên lịch %d tin nhắc việc", queued)
         await outbox.enqueue(self.db, await expire_abandoned(self.db, now), now)
         stats = await self.deliver(now)
         await broadcasts.report_finished(self.db, now, self.zone)
         return stats
+
+    async def _inputs_changed(self, now: dt.datetime) -> bool:
+        """Plan only what changed: again when officials, units, muting or event dates changed, or a new local
+        day moved the window; otherwise at most every `plan_every` as a safety net. Reports need no new
+        planning: a reminder for a unit that has reported is skipped when it comes due."""
+        if not self.planning:
+            return False
+        seen = (now.astimezone(self.zone).date(), await planning.signature(self.db))
+        stale = self._planned_at is None or now - self._planned_at >= self.plan_every
+        if seen == self._planned_on and not stale:
+            return False
+        self._planned_on, self._planned_at = seen, now
+        return True
+
+    def replan(self) -> None:
+        """Plan at the next sweep whatever changed (as after a restart)."""
+        self._planned_on = self._planned_at = None
 
     async def deliver(self, now: dt.datetime) -> Counter[str]:
         stats: Counter[str] = Counter()

@@ -45,6 +45,7 @@ class Runner:
         self.port: int | None = None
         self.scheduler: AsyncIOScheduler | None = None
         self.sweep_db: Database | None = None
+        self.sweeper: Sweeper | None = None
         self.lock = ProcessLock(settings.database)
 
     def health(self) -> dict[str, str]:
@@ -86,6 +87,7 @@ class Runner:
         self.sweep_db = await connect(self.settings.database)
         sweeper = Sweeper(self.sweep_db, self.core.kb, self.core.config.zone, senders, clock=self.core.clock,
                           quiet_hours=self.core.config.quiet_hours, rates=rates)
+        self.sweeper = sweeper
         self.scheduler = await scheduler.start(sweeper, self.settings.sweep_seconds, self._evidence_job(live))
 
     def _evidence_job(self, live: dict[str, Channel]) -> Callable[[], Awaitable[int]] | None:
@@ -109,6 +111,8 @@ class Runner:
     async def stop(self) -> None:
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
+        if self.sweeper is not None:
+            await self.sweeper.idle()
         if self.sweep_db is not None:
             await self.sweep_db.close()
         # Channels first, while the web server still serves the images their last replies point to;
@@ -118,7 +122,7 @@ class Runner:
         if self.web is not None:
             await self.web.stop()
         if self._owns_core and self.core is not None:
-            await self.core.db.close()
+            await self.core.close()
         self.lock.release()
 
 

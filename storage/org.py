@@ -87,11 +87,12 @@ async def find_commune(db: Db, name: str, province: str | None = None) -> list[t
 
 
 async def ensure_commune(db: Db, province: str, district: str | None, name: str) -> int:
-    """The commune's id, creating it with its UBND xã unit the first time."""
-    found = await find_commune(db, name, province)
-    if found:
-        return found[0][0]
+    """The commune's id, creating it with its UBND xã unit the first time (looked up and added in one write
+    transaction, so two processes adding the same commune at once make one)."""
     async with transaction(db) as tx:
+        found = await find_commune(tx, name, province)
+        if found:
+            return found[0][0]
         added = await tx.execute(
             "INSERT INTO communes (province, district, name) VALUES (?, ?, ?)", (province, district, name)
         )
@@ -105,13 +106,14 @@ async def ensure_commune(db: Db, province: str, district: str | None, name: str)
 
 async def ensure_unit(db: Db, province: str, commune_id: int | None, name: str) -> Unit:
     sql = f"{_UNIT_SQL} WHERE u.province = ? AND u.commune_id IS ?"
-    for row in await db.fetchall(sql, (province, commune_id)):
-        if same_unit(row["name"], name):
-            return _unit(row)
-    added = await db.execute(
-        "INSERT INTO units (province, commune_id, name) VALUES (?, ?, ?)", (province, commune_id, name)
-    )
-    assert added.lastrowid is not None
-    unit = await get_unit(db, added.lastrowid)
+    async with transaction(db) as tx:  # one write transaction: two processes adding it at once make one
+        for row in await tx.fetchall(sql, (province, commune_id)):
+            if same_unit(row["name"], name):
+                return _unit(row)
+        added = await tx.execute(
+            "INSERT INTO units (province, commune_id, name) VALUES (?, ?, ?)", (province, commune_id, name)
+        )
+        assert added.lastrowid is not None
+        unit = await get_unit(tx, added.lastrowid)
     assert unit is not None
     return unit

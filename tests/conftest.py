@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +10,7 @@ from speakers import Person, registered_official
 from content.loader import KnowledgeBase, load
 from content.search import SearchIndex
 from handlers.core.router import Core
+from handlers.files.pool import Renderer
 from handlers.knowledge.documents import Documents
 from storage.db import connect
 
@@ -33,8 +34,16 @@ async def official(core: Core) -> Person:
     return await registered_official(core)
 
 
+@pytest.fixture(scope="session")
+def renderer() -> Iterator[Renderer]:
+    """One worker process for the whole run: spawning one and importing matplotlib takes about a second."""
+    pool = Renderer()
+    yield pool
+    pool.close()
+
+
 @pytest.fixture
-async def core(kb: KnowledgeBase, index: SearchIndex, tmp_path: Path) -> AsyncIterator[Core]:
+async def core(kb: KnowledgeBase, index: SearchIndex, renderer: Renderer, tmp_path: Path) -> AsyncIterator[Core]:
     db = await connect(tmp_path / "bot.sqlite3")
-    yield Core(kb, db, index=index)
+    yield Core(kb, db, index=index, renderer=renderer)
     await db.close()

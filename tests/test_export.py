@@ -99,3 +99,38 @@ def test_invite_command_prints_the_code_last(tmp_path: Path) -> None:
     assert f"https://t.me/tro_ly_papi_bot?start={lines[-1]}" in done.stdout
     bad = cli("invite", "--db", str(tmp_path / "i.sqlite3"), "--commune", "không có xã này", "--unit", "ubnd xa")
     assert bad.returncode == 2 and "Không tìm thấy xã" in bad.stderr
+
+
+EVIL = '=HYPERLINK("http://evil.example/x","Bấm")'
+
+
+async def test_user_text_is_never_a_formula_and_control_characters_never_break_it(
+    kb: KnowledgeBase, index: SearchIndex, tmp_path: Path
+) -> None:
+    db_path = tmp_path / "evil.sqlite3"
+    db = await connect(db_path)
+    core = Core(kb, db, index=index)
+    code, _ = await invite_flow.from_command_line(db, kb, "Đắk Plô", "Văn phòng HĐND-UBND xã", "official", None,
+                                                  False, 7, NOW)
+    for text in (f"/dangky {code}", "/baocao", "1", "Đã hoàn thành", "+cmd|' /C calc'!A0 \x01\x0b đã làm",
+                 "bỏ qua", "@SUM(1+1)", "Xác nhận"):
+        await core.handle(Incoming("console", "x", text=text, at=NOW, name=EVIL))
+    stored = await db.fetchone("SELECT done_text FROM reports")
+    assert stored is not None and "\x01" not in stored[0], "control characters are stripped at input"
+    await db.execute("UPDATE reports SET difficulties = 'cũ \x01\x0b còn sót'")  # a row stored before the fix
+    await db.close()
+    out = tmp_path / "tien-do.xlsx"
+    done = cli("export", "--db", str(db_path), "--format", "xlsx", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    sheet = load_workbook(out).active
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[header.index("Tình trạng")].value == "Đã hoàn thành")
+    name = row[header.index("Người báo cáo")]
+    assert name.value == EVIL and name.data_type == "s", "a display name is text, not a live formula"
+    assert row[header.index("Khó khăn, đề xuất")].value == "cũ  còn sót"
+    csv_out = tmp_path / "tien-do.csv"
+    assert cli("export", "--db", str(db_path), "--format", "csv", "--out", str(csv_out)).returncode == 0
+    rows = list(csv.DictReader(io.StringIO(csv_out.read_text(encoding="utf-8-sig"))))
+    mine = next(r for r in rows if r["Tình trạng"] == "Đã hoàn thành")
+    assert mine["Người báo cáo"] == "'" + EVIL, "Excel shows it as text"
+    assert mine["Nội dung đã làm"].startswith("'+cmd") and mine["Khó khăn, đề xuất"] == "cũ  còn sót"

@@ -24,6 +24,7 @@ from handlers.core.commands import BY_NAME, NOT_ADMIN
 from handlers.core.context import Config, Ctx
 from handlers.core.messages import Choice, Reply
 from handlers.files import charts
+from handlers.files.pool import here
 from handlers.progress import progress as officials
 from handlers.reports.assignments import tasks_for
 from storage import org, people, reports
@@ -64,7 +65,7 @@ def ask(kb: KnowledgeBase, path: Path, arg: str, now: dt.datetime, person: Perso
             tiendo = BY_NAME["tiendo"]  # the router's check, before any handler runs
             if not tiendo.allows(person):
                 return Reply(tiendo.refusal)
-            return await officials.progress(Ctx(kb, db, person, now, Config(zone=ZONE)), arg)
+            return here(await officials.progress(Ctx(kb, db, person, now, Config(zone=ZONE)), arg))
         finally:
             await db.close()
 

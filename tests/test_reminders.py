@@ -106,7 +106,7 @@ async def test_sweep_sends_once_and_survives_replanning(duyen_hai: Core) -> None
     await sweeper.start()
     first = await sweeper.sweep()
     assert first["sent"] >= 1
-    sweeper._planned_at = None  # plan again, as after a restart
+    sweeper.replan()  # plan again, as after a restart
     again = await sweeper.sweep()
     assert again["sent"] == 0
     texts = phone.inbox["vien-chuc"]
@@ -143,7 +143,7 @@ async def test_quiet_hours_hold_messages_until_morning(duyen_hai: Core) -> None:
     phone = Phone()
     clock = [at("2021-09-01 22:31")]
     sweeper = Sweeper(duyen_hai.db, duyen_hai.kb, VN, {"console": phone.send}, clock=lambda: clock[0])
-    sweeper._planned_at = clock[0]  # only the broadcast here
+    sweeper.planning = False  # only what is queued here
     assert (await sweeper.sweep())["sent"] == 0
     clock[0] = at("2021-09-02 07:00")
     assert (await sweeper.sweep())["sent"] == 1
@@ -161,7 +161,7 @@ async def test_broadcast_flow_and_delivery_report(duyen_hai: Core) -> None:
     assert "sẽ được gửi ngay tới 1 người" in reply.text
     phone = Phone()
     sweeper = Sweeper(duyen_hai.db, duyen_hai.kb, VN, {"console": phone.send}, clock=lambda: now)
-    sweeper._planned_at = now
+    sweeper.planning = False  # only what is queued here
     await sweeper.sweep()
     await sweeper.sweep()  # the report to the author goes out on the next pass
     assert phone.inbox["vien-chuc"] == ["📢 Thông báo:\nMời dự hội nghị PAPI"]
@@ -204,7 +204,7 @@ async def test_nothing_is_lost_across_a_reopened_database(kb: KnowledgeBase, tmp
     db = await connect(path)
     phone = Phone()
     sweeper = Sweeper(db, kb, VN, {"console": phone.send}, clock=lambda: at("2024-06-03 09:01"))
-    sweeper._planned_at = at("2024-06-03 09:01")
+    sweeper.planning = False  # only what is queued here
     await sweeper.start()
     await sweeper.sweep()
     assert phone.inbox == {"u": ["📢 Thông báo:\nMột"]}
@@ -224,7 +224,7 @@ async def test_abandoned_report_expires_with_a_message_and_keeps_the_draft(duyen
     phone = Phone()
     clock = [start + dt.timedelta(hours=23)]
     sweeper = Sweeper(duyen_hai.db, duyen_hai.kb, VN, {"console": phone.send}, clock=lambda: clock[0])
-    sweeper._planned_at = clock[0]  # this test is about the conversation, not reminders
+    sweeper.planning = False  # only what is queued here
     await sweeper.sweep()
     assert "vien-chuc" not in phone.inbox, "not before 24 hours"
     clock[0] = start + dt.timedelta(hours=24, minutes=1)
@@ -254,3 +254,28 @@ def test_quiet_hours_off_keeps_a_late_reminder_time() -> None:
     assert held[0].at == dt.datetime(2024, 6, 4, 7, 0, tzinfo=VN), "the default window holds it until morning"
     kept = reminders.moments(late, day, VN, quiet=None)
     assert kept[0].at == dt.datetime(2024, 6, 3, 22, 30, tzinfo=VN)
+
+
+async def test_the_sweep_plans_only_when_its_inputs_change(duyen_hai: Core, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[dt.datetime] = []
+    real = reminders.plan
+
+    async def counted(*args: Any, **kwargs: Any) -> list[Item]:
+        calls.append(args[2])
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(reminders, "plan", counted)
+    clock = [at("2021-09-02 08:00")]
+    sweeper = Sweeper(duyen_hai.db, duyen_hai.kb, VN, {"console": Phone().send}, clock=lambda: clock[0])
+    await sweeper.sweep()
+    clock[0] += dt.timedelta(minutes=1)
+    await sweeper.sweep()
+    assert len(calls) == 1, "nothing changed: no second planning"
+    code, _ = await invite_flow.from_command_line(duyen_hai.db, duyen_hai.kb, "Phường 1", "UBND xã", "official",
+                                                  "Trà Vinh", False, 7, clock[0])
+    await duyen_hai.handle(Incoming("console", "moi-den", text=f"/dangky {code}", at=clock[0]))
+    await sweeper.sweep()
+    assert len(calls) == 2, "a new official: planned again"
+    clock[0] += dt.timedelta(days=1)
+    await sweeper.sweep()
+    assert len(calls) == 3, "a new day moves the window"

@@ -279,4 +279,4 @@ async def test_chart_choice_works_in_a_group(core: Core) -> None:
 def test_chart_captions_fit_a_photo_caption(scores: Scores) -> None:
     """Telegram sends a chart as a photo whose caption holds 1,024 characters."""
     for answer in (scores.radar("Đồng Tháp", 2024), scores.trend("Đồng Tháp"), scores.radar("Khánh Hòa", 2023)):
-        assert answer.image is not None and len(answer.text) <= 1024
+        assert answer.render is not None and len(answer.text) <= 1024

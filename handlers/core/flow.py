@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -111,11 +112,17 @@ class Flow:
         return next((s for s in self.steps if s.when(draft) and s.name not in draft), self.steps[-1])
 
 
+def clean(text: str) -> str:
+    """Control characters (other than line breaks and tabs) removed: they cannot be stored in an xlsx cell and
+    no person means them."""
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+
+
 def text_answer(answer: Answer, what: str, attachment_note: str = "", limit: int = MAX_TEXT) -> str:
     """A typed answer: not empty, not a button, not a photo, not only emoji, not longer than `limit`."""
     if answer.attachment is not None and not answer.value.strip():
         raise Invalid(f"Ở bước này cần gõ chữ: {what}. {attachment_note}".strip())
-    text = answer.value.strip()
+    text = clean(answer.value).strip()
     if not text or text.startswith(CHOICE):
         raise Invalid(f"Hãy gõ {what}.")
     if len(text) > limit:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,20 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Render:
+    """A file still to be produced: `fn(*args)` returns its bytes. The router runs it in a worker process
+    (handlers/files/pool.py) before the reply leaves, because matplotlib and openpyxl hold the interpreter for
+    hundreds of milliseconds, which on the event loop would stop every other conversation."""
+
+    fn: Callable[..., bytes]  # a module-level function, so that it can be sent to another process
+    args: tuple[Any, ...]
+    kind: str = "image"  # "image" (a PNG chart) or "document" (a spreadsheet)
+
+    def produce(self) -> bytes:
+        return self.fn(*self.args)
+
+
+@dataclass(frozen=True)
 class Reply:
     text: str
     choices: tuple[Choice, ...] = field(default_factory=tuple)
@@ -41,3 +57,4 @@ class Reply:
     image_name: str | None = None
     document: bytes | None = None
     document_name: str | None = None
+    render: Render | None = None  # becomes `image` or `document` before a channel sees the reply

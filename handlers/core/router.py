@@ -21,6 +21,7 @@ from handlers.core.context import Config, Ctx
 from handlers.core.flow import CHOICE, Answer
 from handlers.core.locks import KeyedLock
 from handlers.core.messages import Choice, Incoming, Reply
+from handlers.files.pool import Renderer
 from handlers.invitations.register import register
 from handlers.knowledge.documents import Documents, choice
 from handlers.registry import FLOWS, HANDLERS
@@ -96,6 +97,7 @@ class Core:
         config: Config = DEFAULTS,
         clock: Callable[[], dt.datetime] = utc_now,
         index: SearchIndex | None = None,
+        renderer: Renderer | None = None,
     ) -> None:
         self.kb = kb
         self.db = db
@@ -104,6 +106,7 @@ class Core:
         self.documents = Documents(kb)
         self.scores = Scores(kb)
         self.index = index or SearchIndex(self.documents.docs())
+        self.renderer = renderer or Renderer()
         self.bot_usernames: dict[str, str] = {}  # per channel, for invitation deep links
         # One message at a time per conversation, many conversations at once: the database serialises only
         # its statements (storage.db), so no conversation waits for another's chart or export.
@@ -123,7 +126,13 @@ class Core:
         async with self.conversations.hold((msg.channel, msg.user_id)):
             if event_id is not None and not await seen.first_seen(self.db, msg.channel, event_id, self.clock()):
                 return []
-            return await self._handle(msg)
+            # a chart or a spreadsheet is made in the worker process; this person's next message waits for it
+            # (their replies stay in order), nobody else's does
+            return [await self.renderer.finish(r) for r in await self._handle(msg)]
+
+    async def close(self) -> None:
+        await self.db.close()
+        self.renderer.close()
 
     async def _handle(self, msg: Incoming) -> list[Reply]:
         now = msg.at or self.clock()

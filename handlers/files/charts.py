@@ -284,3 +284,11 @@ def province_trend(table: ScoreTable, province: str, plans: Sequence[Plan]) -> b
         "Điểm (không trọng số)",
         note="Trước 2018 PAPI có 6 chỉ số (thang 6–60), từ 2018 có 8 (thang 8–80)." + gaps,
     )
+
+
+def warm() -> None:
+    """Import matplotlib's drawing parts and find the font: most of the time of a process's first chart."""
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: F401
+
+    font_manager.findfont(FONT)

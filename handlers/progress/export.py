@@ -1,7 +1,8 @@
 """The quarterly picture for Sở Nội vụ: one row per task, unit and period, with the latest report.
 
 Rows are built once and written as xlsx (openpyxl: frozen header, column widths, Vietnamese headers) or CSV
-(UTF-8 with BOM, so Excel opens the diacritics correctly). Times are shown in Asia/Ho_Chi_Minh.
+(UTF-8 with BOM, so Excel opens the diacritics correctly), always as text where people typed it (no formula
+injection) and without control characters. Times are shown in the configured zone.
 """
 
 from __future__ import annotations
@@ -9,17 +10,21 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from content.loader import KnowledgeBase
 from handlers.core import render
 from handlers.core.context import Ctx
-from handlers.core.messages import Reply
+from handlers.core.messages import Render, Reply
 from handlers.reports.assignments import tasks_for
 from storage import org, people, reports
 from storage.db import Database
@@ -77,31 +82,59 @@ async def rows(
     return out
 
 
-def xlsx(data: Iterable[Row]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Tiến độ PAPI"
-    sheet.append([h for h, _ in HEADERS])
-    for cell in sheet[1]:
+def printable(text: str) -> str:
+    """Control characters (other than tab and newline) removed: the xlsx format cannot hold them, and one in a
+    stored report must not make the whole province's export fail."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def _cell(sheet: WriteOnlyWorksheet, value: object, header: bool = False) -> WriteOnlyCell:
+    """Text stays text: a value people typed that starts with "=" is never a live formula (OWASP)."""
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=None)
+        cell.value, cell.data_type = printable(value), "s"  # set after: assigning infers a formula from "="
+    else:
+        cell = WriteOnlyCell(sheet, value=value)
+    if header:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in data:
-        sheet.append(list(row.values))
+    return cell
+
+
+def xlsx(data: Sequence[Row]) -> bytes:
+    """Written in openpyxl's write-only mode, row by row: memory stays flat for a national export."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Tiến độ PAPI")
     for i, (_, width) in enumerate(HEADERS, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = width
+        sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{len(data) + 1}"
+    sheet.append([_cell(sheet, h, header=True) for h, _ in HEADERS])
+    for row in data:
+        sheet.append([_cell(sheet, v) for v in row.values])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_value(value: object) -> object:
+    """OWASP's rule for CSV opened in Excel: a text starting like a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        text = printable(value)
+        return "'" + text if text.startswith(FORMULA_START) else text
+    return value
 
 
 def csv_bytes(data: Iterable[Row]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([h for h, _ in HEADERS])
-    writer.writerows(["" if v is None else v for v in row.values] for row in data)
+    writer.writerows([_csv_value(v) for v in row.values] for row in data)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -110,4 +143,5 @@ async def export_file(ctx: Ctx, arg: str) -> Reply:
     period = arg.strip().upper() or None
     data = await rows(ctx.db, ctx.kb, ctx.person.province, period, ctx.today, ctx.zone)
     name = f"tien-do-papi-{period or 'tat-ca'}-{ctx.today:%Y%m%d}.xlsx"
-    return Reply(f"Báo cáo tiến độ {period or 'mọi kỳ'}: {len(data)} dòng.", document=xlsx(data), document_name=name)
+    return Reply(f"Báo cáo tiến độ {period or 'mọi kỳ'}: {len(data)} dòng.", render=Render(xlsx, (data,), "document"),
+                 document_name=name)

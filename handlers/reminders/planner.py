@@ -9,6 +9,7 @@ so planning again is harmless (keys) and `reminders preview` shows exactly what 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
@@ -92,63 +93,101 @@ def text(m: Moment, plan: Plan, rule: ReportingRule, period: Period, unit: org.U
             "Gõ /baocao để báo cáo; /nhacnho để xem hoặc tắt nhắc việc.")
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What the planner reads from the database, read once per planning and then used off the event loop."""
+
+    by_unit: dict[int, list[people.Official]]  # every official of a unit, muted or not
+    units: dict[int, org.Unit]  # commune units with officials
+    leaders: dict[int, list[people.Official]]  # per commune id, the leaders not muted
+    done: dict[tuple[str, str, int, str], reports.Report]
+    recorded: dict[tuple[str, int], dt.date]
+
+
+@dataclass(frozen=True)
+class Window:
+    since: dt.datetime
+    until: dt.datetime
+    zone: ZoneInfo
+    quiet: QuietHours
+
+
+async def gather(db: Database, unit_ids: set[int] | None = None) -> Inputs:
+    staff = await people.officials(db)
+    by_unit: dict[int, list[people.Official]] = defaultdict(list)
+    for o in staff:
+        by_unit[o.unit_id].append(o)
+    units = {u.id: u for u in await org.units(db)
+             if u.id in by_unit and u.commune and (unit_ids is None or u.id in unit_ids)}
+    leaders: dict[int, list[people.Official]] = defaultdict(list)
+    for o in staff:  # a muted official still leaves the unit on the list: its leaders' overdue copies go on
+        if o.role == "leader" and not o.muted and o.unit_id in units:
+            leaders[units[o.unit_id].commune_id or 0].append(o)
+    done = await reports.current(db, list(units))
+    return Inputs(by_unit, units, leaders, done, await event_dates.recorded(db))
+
+
 async def plan(
     db: Database, kb: KnowledgeBase, now: dt.datetime, zone: ZoneInfo,
     until: dt.datetime | None = None, since: dt.datetime | None = None, unit_ids: set[int] | None = None,
     quiet: QuietHours = DEFAULT_QUIET,
 ) -> list[Item]:
     """Every reminder and overdue notice with a moment in [since, until] for units that have not reported
-    (only `unit_ids` when given)."""
-    since = (since or now - LOOKBACK).astimezone(zone)
-    until = (until or now + dt.timedelta(days=8)).astimezone(zone)
-    # a muted official still leaves the unit on the list: its leaders' overdue copies go on
-    staff = await people.officials(db)
-    by_unit: dict[int, list[people.Official]] = defaultdict(list)
-    for o in staff:
-        by_unit[o.unit_id].append(o)
-    units = {u.id: u for u in await org.units(db) if u.id in by_unit and u.commune}
-    staff = [o for o in staff if not o.muted]
-    wanted = [u for u in units.values() if unit_ids is None or u.id in unit_ids]
-    leaders: dict[int, list[people.Official]] = defaultdict(list)
-    for o in staff:
-        if o.role == "leader" and o.unit_id in units:
-            leaders[units[o.unit_id].commune_id or 0].append(o)
-    done = await reports.current(db, [u.id for u in wanted])
-    recorded = await event_dates.recorded(db)
+    (only `unit_ids` when given). The database is read on the event loop; the planning itself (a second at
+    national scale) runs in a thread, so conversations go on meanwhile."""
+    window = Window((since or now - LOOKBACK).astimezone(zone), (until or now + dt.timedelta(days=8)).astimezone(zone),
+                    zone, quiet)
+    inputs = await gather(db, unit_ids)
+    return await asyncio.to_thread(compute, kb, inputs, window)
+
+
+def compute(kb: KnowledgeBase, inputs: Inputs, window: Window) -> list[Item]:
     items: list[Item] = []
-    for unit in wanted:
+    for unit in inputs.units.values():
         by_plan: dict[str, list[Task]] = defaultdict(list)
         plans = {}
         for a in tasks_for(kb, unit):
             by_plan[a.plan.id].append(a.task)
             plans[a.plan.id] = a.plan
         for plan_id, tasks in by_plan.items():
-            p = plans[plan_id]
-            dates = events(kb, p, recorded)
-            policy = p.reminders
-            # periods whose reminders (up to 7 days before) or overdue notices (weeks after) reach the window
-            first_due = since.date() - dt.timedelta(days=policy.overdue_every_days * policy.overdue_notices + 7)
-            last_due = until.date() + dt.timedelta(days=max(policy.before_days, default=0))
-            for rule in (r for r in p.reports if r.communes):
-                for period in due_in(p, rule.deadline, first_due, last_due, dates):
-                    key = report_key(p, period.due)
-                    missing = [t for t in tasks if (p.id, t.id, unit.id, key) not in done]
-                    if not missing:
-                        continue
-                    for m in moments(policy, period.due, zone, quiet):
-                        if not since <= m.at <= until:
-                            continue
-                        body = text(m, p, rule, period, unit, missing)
-                        common = {"plan_id": p.id, "unit_id": unit.id, "period": key, "due": period.due}
-                        base = f"{p.id}:{rule.id}:{period.key}:{unit.id}:{m.label}"
-                        for o in (o for o in by_unit[unit.id] if not o.muted):
-                            items.append(Item(f"{m.kind}:{base}:{o.id}", m.kind, o.id, body, m.at, **common))
-                        if m.kind == "overdue" and policy.copy_leader:
-                            for lead in leaders[unit.commune_id or 0]:
-                                if lead.unit_id != unit.id:
-                                    items.append(Item(f"overdue_copy:{base}:{lead.id}", "overdue_copy", lead.id,
-                                                      "📋 Bản sao gửi lãnh đạo xã.\n" + body, m.at, **common))
+            items += _for_plan(kb, plans[plan_id], tasks, unit, inputs, window)
     return items
+
+
+def _for_plan(kb: KnowledgeBase, p: Plan, tasks: list[Task], unit: org.Unit, inputs: Inputs, window: Window
+              ) -> list[Item]:
+    dates = events(kb, p, inputs.recorded)
+    policy = p.reminders
+    # periods whose reminders (up to 7 days before) or overdue notices (weeks after) reach the window
+    first_due = window.since.date() - dt.timedelta(days=policy.overdue_every_days * policy.overdue_notices + 7)
+    last_due = window.until.date() + dt.timedelta(days=max(policy.before_days, default=0))
+    items: list[Item] = []
+    for rule in (r for r in p.reports if r.communes):
+        for period in due_in(p, rule.deadline, first_due, last_due, dates):
+            key = report_key(p, period.due)
+            missing = [t for t in tasks if (p.id, t.id, unit.id, key) not in inputs.done]
+            if not missing:
+                continue
+            for m in moments(policy, period.due, window.zone, window.quiet):
+                if window.since <= m.at <= window.until:
+                    items += _for_moment(m, p, rule, period, key, unit, missing, inputs)
+    return items
+
+
+def _for_moment(m: Moment, p: Plan, rule: ReportingRule, period: Period, key: str, unit: org.Unit,
+                missing: list[Task], inputs: Inputs) -> list[Item]:
+    body = text(m, p, rule, period, unit, missing)
+    base = f"{p.id}:{rule.id}:{period.key}:{unit.id}:{m.label}"
+
+    def item(kind: str, person_id: int, message: str) -> Item:
+        return Item(f"{kind}:{base}:{person_id}", kind, person_id, message, m.at, plan_id=p.id, unit_id=unit.id,
+                    period=key, due=period.due)
+
+    out = [item(m.kind, o.id, body) for o in inputs.by_unit[unit.id] if not o.muted]
+    if m.kind == "overdue" and p.reminders.copy_leader:
+        out += [item("overdue_copy", lead.id, "📋 Bản sao gửi lãnh đạo xã.\n" + body)
+                for lead in inputs.leaders[unit.commune_id or 0] if lead.unit_id != unit.id]
+    return out
 
 
 async def still_relevant(db: Database, kb: KnowledgeBase, row: outbox.Row, now: dt.datetime,

@@ -12,8 +12,6 @@ all over score_lookup. Province names are matched in province_names, question wo
 
 from __future__ import annotations
 
-import asyncio
-
 from content.loader import KnowledgeBase
 from handlers.core.messages import Choice, Reply
 from handlers.scores import questions as score_questions
@@ -61,9 +59,8 @@ class Scores(ScoreCard, Comparisons, PlanResults, Mergers, ScoreCharts):
     # --- answering --------------------------------------------------------------------------------
 
     async def respond(self, text: str) -> Reply:
-        """`answer` off the event loop: a chart takes about 0.2 s to draw (0.7 s the first time), which
-        would hold up every other conversation."""
-        return await asyncio.to_thread(self.answer, text)
+        """The answer (a few milliseconds); a chart in it is drawn by the router's worker process."""
+        return self.answer(text)
 
     def answer(self, text: str) -> Reply:
         q = self.parse(text)
