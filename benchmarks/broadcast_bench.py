@@ -24,6 +24,7 @@ from bot.delivery import Sweeper
 from bot.settings import Settings
 from content.loader import load
 from handlers.broadcasts import audience as broadcasts
+from handlers.core.router import Core
 from storage.db import connect, utc_now
 
 N = 10_000
@@ -72,11 +73,11 @@ async def in_process(folder: Path) -> None:
     try:
         settings = Settings(telegram_bot_token=SecretStr("123:ABC"), telegram_base_url=api.base_url,
                             telegram_max_rate=LIMIT)
-        app = telegram.build(settings)
-        await app.initialize()
         db = await connect(database)
+        app = telegram.build(settings, Core(load(), db))
+        await app.initialize()
         sweeper = Sweeper(db, load(), ZONE, {"telegram": telegram.sender(app)}, clock=utc_now, batch=1000,
-                          quiet_hours=None)
+                          quiet_hours=None, rates={"telegram": LIMIT})
         sweeper.planning = False  # only what is queued here
         start = time.perf_counter()
         while await sweeper.sweep():

@@ -25,7 +25,7 @@ from storage import event_dates, org, people
 from storage.db import connect, utc_now
 
 
-def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("invite", help="tạo mã mời một lần cho cán bộ hoặc quản trị")
     p.add_argument("--commune", help="tên xã, gõ thế nào cũng được: \"Đắk Plô\", \"dak plo\"")
     p.add_argument("--unit", help="đơn vị: \"Văn phòng HĐND-UBND xã\", \"UBND xã\", ...")

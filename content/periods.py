@@ -116,7 +116,7 @@ def due_in(plan: Plan, rule: Deadline, start: dt.date, end: dt.date, events: dic
         year = plan_year(plan)
         periods = [Period(str(year), dt.date(year, 1, 1), dt.date(year, 12, 31), rule.date)]
     elif rule.kind == "relative" and rule.event in events and rule.days is not None:
-        due = events[rule.event] + dt.timedelta(days=rule.days)  # type: ignore[index]
+        due = events[rule.event] + dt.timedelta(days=rule.days)
         year = plan_year(plan)
         periods = [Period(str(year), dt.date(year, 1, 1), dt.date(year, 12, 31), due)]
     else:

@@ -66,6 +66,11 @@ class Tx:
         async with self._conn.execute(sql, args) as cur:
             return await cur.fetchone()
 
+    async def scalar(self, sql: str, args: Args = ()) -> Any:
+        """The first column of the first row, or None."""
+        row = await self.fetchone(sql, args)
+        return row[0] if row is not None else None
+
     async def execute(self, sql: str, args: Args = ()) -> Result:
         async with self._conn.execute(sql, args) as cur:
             return Result(cur.rowcount, cur.lastrowid)
@@ -89,6 +94,10 @@ class Database:
     async def fetchone(self, sql: str, args: Args = ()) -> Row | None:
         async with self._lock:
             return await self._tx.fetchone(sql, args)
+
+    async def scalar(self, sql: str, args: Args = ()) -> Any:
+        async with self._lock:
+            return await self._tx.scalar(sql, args)
 
     async def execute(self, sql: str, args: Args = ()) -> Result:
         async with self._lock:

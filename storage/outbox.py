@@ -54,7 +54,7 @@ def _row(r: DbRow) -> Row:
         period=r["period"], due=dt.date.fromisoformat(r["due"]) if r["due"] else None, broadcast_id=r["broadcast_id"],
     )
     address = tuple(r["address"].split(_SEP, 1)) if r["address"] else None
-    return Row(r["id"], item, r["attempts"], address)  # type: ignore[arg-type]
+    return Row(r["id"], item, r["attempts"], address)
 
 
 _SEP = "\x1f"

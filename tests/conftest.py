@@ -5,7 +5,6 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from speakers import Person, registered_official
 
 from content.loader import KnowledgeBase, load
 from content.search import SearchIndex
@@ -13,6 +12,7 @@ from handlers.core.router import Core
 from handlers.files.pool import Renderer
 from handlers.knowledge.documents import Documents
 from storage.db import connect
+from tests.speakers import Person, registered_official
 
 # Tests talk only to servers on 127.0.0.1; a proxy from the environment must not intercept them.
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"

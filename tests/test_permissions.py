@@ -4,13 +4,13 @@ a right revoked mid-conversation stops it at the next message, with nothing save
 from __future__ import annotations
 
 import datetime as dt
-
-from speakers import NOW, Person, invite
+from zoneinfo import ZoneInfo
 
 from handlers.core.context import Config
 from handlers.core.messages import Incoming
 from handlers.core.router import Core
 from storage import outbox, people
+from tests.speakers import NOW, Person, invite
 
 
 async def _admin(core: Core, user: str, province: str = "Kon Tum") -> Person:
@@ -127,7 +127,7 @@ async def test_kept_draft_of_a_unit_left_is_not_filed_under_the_new_one(core: Co
 
 
 async def test_timezone_setting_reaches_the_conversation(core: Core, official: Person) -> None:
-    core.config = Config(zone=dt.UTC)
+    core.config = Config(zone=ZoneInfo("UTC"))
     first = await official.say("/baocao")
     await official.say(first.choices[0].label)
     await official.say("Đã hoàn thành")

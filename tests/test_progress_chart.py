@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 from matplotlib.image import imread
-from test_charts import render_checked, size
 
 from content.loader import KnowledgeBase
 from handlers.core.commands import BY_NAME, NOT_ADMIN
@@ -30,6 +29,7 @@ from handlers.reports.assignments import tasks_for
 from storage import org, people, reports
 from storage.db import connect
 from storage.people import Person
+from tests.test_charts import render_checked, size
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 BEFORE_DUE = dt.datetime(2023, 5, 2, 1, 0, tzinfo=dt.UTC)

@@ -122,7 +122,7 @@ async def test_blocked_recipient_is_marked_and_skipped(duyen_hai: Core) -> None:
     sweeper = Sweeper(duyen_hai.db, duyen_hai.kb, VN, {"console": phone.send}, clock=lambda: now)
     stats = await sweeper.sweep()
     assert stats["blocked"] >= 1
-    assert (await duyen_hai.db.fetchone("SELECT active FROM identities WHERE external_id = 'vien-chuc'"))[0] == 0
+    assert await duyen_hai.db.scalar("SELECT active FROM identities WHERE external_id = 'vien-chuc'") == 0
 
 
 async def test_retry_after_keeps_the_message(duyen_hai: Core) -> None:
@@ -214,7 +214,7 @@ async def test_nothing_is_lost_across_a_reopened_database(kb: KnowledgeBase, tmp
 async def test_writing_again_after_blocking_reactivates_the_channel(duyen_hai: Core) -> None:
     await duyen_hai.db.execute("UPDATE identities SET active = 0 WHERE external_id = 'vien-chuc'")
     await duyen_hai.handle(Incoming("console", "vien-chuc", text="/help", at=at("2021-09-03 09:00")))
-    assert (await duyen_hai.db.fetchone("SELECT active FROM identities WHERE external_id = 'vien-chuc'"))[0] == 1
+    assert await duyen_hai.db.scalar("SELECT active FROM identities WHERE external_id = 'vien-chuc'") == 1
 
 
 async def test_abandoned_report_expires_with_a_message_and_keeps_the_draft(duyen_hai: Core) -> None:
@@ -240,7 +240,7 @@ async def test_abandoned_report_expires_with_a_message_and_keeps_the_draft(duyen
 async def test_not_reported_audience_follows_the_reports(duyen_hai: Core) -> None:
     day = dt.date(2021, 8, 20)
     audience = broadcasts.Audience("not_reported")
-    official = (await duyen_hai.db.fetchone("SELECT person_id FROM identities WHERE external_id = 'vien-chuc'"))[0]
+    official = await duyen_hai.db.scalar("SELECT person_id FROM identities WHERE external_id = 'vien-chuc'")
     assert await broadcasts.recipients(duyen_hai.db, duyen_hai.kb, audience, None, day) == [official]
     for text in ["/baocao", "1", "Đã hoàn thành", "Đã niêm yết", "bỏ qua", "không", "Xác nhận"]:
         await duyen_hai.handle(Incoming("console", "vien-chuc", text=text, at=at("2021-08-20 09:00")))

@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from speakers import NOW, VAN_PHONG, Person, invite
 
 from content.loader import KnowledgeBase
 from content.search import SearchIndex
@@ -14,6 +13,7 @@ from handlers.core.messages import Attachment, Incoming, Reply
 from handlers.core.router import Core
 from handlers.invitations import flow as invite_flow
 from storage.db import connect
+from tests.speakers import NOW, VAN_PHONG, Person, invite
 
 
 async def test_invitation_names_are_matched_as_typed(core: Core) -> None:
@@ -62,7 +62,7 @@ async def test_full_report_flow(official: Person, core: Core) -> None:
     assert "BC-" in saved.text and "08:00 ngày 01/06/2024" in saved.text
     tap = Incoming("console", "lan", choice="=confirm", at=NOW)  # the «Xác nhận» button pressed a second time
     assert "đã được lưu rồi" in (await core.handle(tap))[0].text
-    assert (await core.db.fetchone("SELECT COUNT(*) FROM reports"))[0] == 1
+    assert await core.db.scalar("SELECT COUNT(*) FROM reports") == 1
     assert "Đang thực hiện 50%" in (await official.say("/nhiemvu")).text
 
 
@@ -101,7 +101,7 @@ async def test_cancel_saves_nothing_and_expiry_keeps_the_draft(official: Person,
     assert "hết hạn" in expired and "Bản nháp được giữ lại" in expired and "39,96" in expired
     resumed = await official.texts("/baocao")
     assert "Tiếp tục bản nháp" in resumed and "Bước 4/7" in resumed
-    assert (await core.db.fetchone("SELECT COUNT(*) FROM reports"))[0] == 0
+    assert await core.db.scalar("SELECT COUNT(*) FROM reports") == 0
 
 
 async def test_access_is_scoped(core: Core, official: Person) -> None:
@@ -122,7 +122,7 @@ async def test_access_is_scoped(core: Core, official: Person) -> None:
     assert "Đắk Plô" in progress and "Tân Hòa" not in progress
     people = (await admin.say("/nguoidung")).text
     assert "Đắk Plô" in people and "Tân Hòa" not in people
-    binh = (await core.db.fetchone("SELECT person_id FROM identities WHERE external_id = 'binh'"))[0]
+    binh = await core.db.scalar("SELECT person_id FROM identities WHERE external_id = 'binh'")
     assert "Không tìm thấy" in (await admin.say(f"/thuhoi {binh}")).text  # binh belongs to Đồng Tháp
 
 

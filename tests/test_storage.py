@@ -16,8 +16,8 @@ async def test_migrations_are_versioned_and_applied_once(tmp_path: Path) -> None
     db = await connect(path)  # a second start applies nothing again
     rows = [tuple(r) for r in await db.fetchall("SELECT version, name FROM schema_migrations ORDER BY version")]
     assert rows == [(v, p.name) for v, p in migration_files()]
-    assert (await db.fetchone("PRAGMA journal_mode"))[0] == "wal"
-    assert (await db.fetchone("PRAGMA foreign_keys"))[0] == 1
+    assert await db.scalar("PRAGMA journal_mode") == "wal"
+    assert await db.scalar("PRAGMA foreign_keys") == 1
     await db.close()
 
 

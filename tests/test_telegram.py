@@ -105,10 +105,10 @@ async def test_photo_evidence_is_fetched_into_the_evidence_folder(core: Core, tm
                                                   None, False, 7, core.clock())
     with FakeBotApi() as api:
         settings = Settings(telegram_bot_token=SecretStr("123:ABC"), telegram_base_url=api.base_url)
-        app = telegram.build(settings, core=core)
-        await app.initialize()
-        await app.updater.start_polling(poll_interval=0, timeout=1)
-        await app.start()
+        channel = telegram.TelegramChannel(settings, core)
+        app = channel.app
+        await channel.prepare()
+        await channel.start()
         try:
             for n, text in enumerate((f"/dangky {code}", "/baocao", "1", "Đã hoàn thành", "Đã rà soát thủ tục"), 1):
                 api.send_text(USER, text)
@@ -121,10 +121,8 @@ async def test_photo_evidence_is_fetched_into_the_evidence_folder(core: Core, tm
             assert "BC-" in api.sent()[-1]["text"]
             assert await fetch_pending(core.db, {"telegram": telegram.fetcher(app)}, tmp_path / "minh-chung") == 1
         finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.shutdown()
-    path = (await core.db.fetchone("SELECT local_path FROM evidence"))[0]
+            await channel.stop()
+    path = await core.db.scalar("SELECT local_path FROM evidence")
     assert path.endswith(".jpg") and Path(path).read_bytes() == b"\xff\xd8jpeg-bytes"
     assert await fetch_pending(core.db, {"telegram": telegram.fetcher(app)}, tmp_path / "minh-chung") == 0
 

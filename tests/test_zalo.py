@@ -253,7 +253,7 @@ async def test_webhook_with_a_wrong_secret_is_refused_and_changes_nothing(webhoo
     async def counts() -> list[int]:
         found = []
         for table in ("people", "identities", "sessions", "processed_events", "question_gaps"):
-            found.append((await core.db.fetchone(f"SELECT COUNT(*) FROM {table}"))[0])
+            found.append(await core.db.scalar(f"SELECT COUNT(*) FROM {table}"))
         return found
 
     before = await counts()

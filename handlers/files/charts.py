@@ -19,16 +19,17 @@ import textwrap
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from content.models import Plan
 from content.scores import ProvinceYear, ScoreTable, group_threshold, parse_group
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+    from matplotlib.projections.polar import PolarAxes
 
-# rc_context changes matplotlib's global settings for the time of a drawing: charts are drawn off the event
-# loop (Scores.respond), so two at once would see each other's settings. One at a time, then.
+# rc_context changes matplotlib's global settings for the time of a drawing: should two threads of one process
+# ever draw at once (the worker process draws one at a time), they would see each other's settings.
 _LOCK = threading.Lock()
 FONT = "DejaVu Sans"
 SIZE = (7.5, 7.5)  # inches; at DPI this is 750 × 750 px, sharp on a phone without a heavy file
@@ -83,7 +84,7 @@ def _split(note: str, side: float = 0.04, size: tuple[float, float] = SIZE) -> t
     `side` (inches) is room left and right: the layout does not count a polar chart's axis labels. The strip
     keeps one height (0.3 inch, 1/25 of the square charts) whatever the figure's height."""
     fig = _figure(side, size)
-    chart, strip = fig.subfigures(2, 1, height_ratios=(size[1] - NOTE_STRIP, NOTE_STRIP))
+    chart, strip = cast(Sequence[Any], fig.subfigures(2, 1, height_ratios=(size[1] - NOTE_STRIP, NOTE_STRIP)))
     if note:
         strip.text(0.5, 0.5, note, fontsize=7.5, color="#555555", ha="center", va="center")
     return fig, chart
@@ -93,9 +94,9 @@ def radar(title: str, axes: Sequence[str], series: Sequence[Series], note: str =
     """One closed polygon per series over `axes` (e.g. the 8 dimensions), radius from 1 (the scale's floor)."""
     import matplotlib
 
-    with _LOCK, matplotlib.rc_context(_rc()):
+    with _LOCK, matplotlib.rc_context(cast(Any, _rc())):
         fig, chart = _split(note, side=0.45)
-        ax = chart.add_subplot(projection="polar")
+        ax = cast("PolarAxes", chart.add_subplot(projection="polar"))
         angles = [2 * math.pi * i / len(axes) for i in range(len(axes))]
         ax.set_theta_offset(math.pi / 2)  # first dimension at the top, then clockwise as people read
         ax.set_theta_direction(-1)
@@ -123,7 +124,7 @@ def line(title: str, years: Sequence[int], series: Sequence[Series], ylabel: str
     """One line per series over the years; a None breaks the line, so a year without data shows as a gap."""
     import matplotlib
 
-    with _LOCK, matplotlib.rc_context(_rc()):
+    with _LOCK, matplotlib.rc_context(cast(Any, _rc())):
         fig, chart = _split(note)
         ax = chart.add_subplot()
         for s in series:
@@ -172,7 +173,7 @@ def completion(title: str, bars: Sequence[Completion], note: str = "") -> bytes:
     import matplotlib
 
     height = max(4.0, 2.0 + 0.34 * len(bars))
-    with _LOCK, matplotlib.rc_context(_rc()):
+    with _LOCK, matplotlib.rc_context(cast(Any, _rc())):
         fig, chart = _split(note, side=0.1, size=(SIZE[0], height))
         ax = chart.add_subplot()
         ys = list(range(len(bars)))

@@ -22,8 +22,9 @@ def _ready() -> bool:
 
 
 def with_file(reply: Reply, data: bytes) -> Reply:
-    kind = reply.render.kind if reply.render is not None else "image"
-    return replace(reply, render=None, **({"document": data} if kind == "document" else {"image": data}))
+    if reply.render is not None and reply.render.kind == "document":
+        return replace(reply, render=None, document=data)
+    return replace(reply, render=None, image=data)
 
 
 def here(reply: Reply) -> Reply:

@@ -14,7 +14,7 @@ from handlers.core.messages import Choice, Render, Reply
 from handlers.files import charts
 from handlers.reports.assignments import tasks_for
 from storage import org, reports
-from storage.db import Database
+from storage.db import Db
 from storage.org import Unit
 
 REPORTED, PENDING, OVERDUE = "đã báo cáo", "chưa báo cáo", "quá hạn"  # as /tiendo writes them
@@ -40,7 +40,7 @@ async def count_progress(ctx: Ctx) -> list[UnitProgress]:
 
 
 async def unit_progress(
-    db: Database, kb: KnowledgeBase, province: str | None, day: dt.date
+    db: Db, kb: KnowledgeBase, province: str | None, day: dt.date
 ) -> list[UnitProgress]:
     """Each commune unit with its tasks counted for the current period of each task: reported, not reported,
     or overdue once the period's due date has passed. The /tiendo list, its chart and the "not reported"
