@@ -1,8 +1,18 @@
-"""`make bench`: prints figures; nothing here is a pass/fail test."""
+"""`make bench`: prints figures, each beside the reference it is a ratio to; nothing here is a pass/fail test."""
 
-from benchmarks import broadcast_bench, chart_bench, outbox_bench, reports_bench, search_bench
+from benchmarks import (
+    broadcast_bench,
+    chart_bench,
+    load_bench,
+    outbox_bench,
+    reports_bench,
+    scale_bench,
+    search_bench,
+)
 
 search_bench.main()
+load_bench.main()
+scale_bench.main()
 reports_bench.main()
 outbox_bench.main()
 broadcast_bench.main()

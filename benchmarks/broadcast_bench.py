@@ -119,7 +119,7 @@ def with_kills(folder: Path, n: int = 3000, kills: int = 2) -> None:
     finally:
         api.close()
     print(f"kill -9 {kills} lần giữa lúc gửi {n:,} tin: mất {lost}, trùng {dup} "
-          f"(mỗi lần kill, tối đa {Sweeper.concurrency} tin đang gửi dở có thể bị gửi lại)")
+          f"(mỗi lần kill, tối đa {2 * Sweeper.concurrency} tin đang gửi dở có thể bị gửi lại)")
 
 
 def main() -> None:

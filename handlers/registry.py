@@ -33,7 +33,7 @@ HANDLERS: dict[str, Handler] = {
     "dangky": lambda ctx, arg, msg: register(ctx, arg, msg.name),
     "nhiemvu": lambda ctx, arg, msg: my_tasks(ctx),
     "tiendo": lambda ctx, arg, msg: progress(ctx, arg),
-    "nguoidung": lambda ctx, arg, msg: members(ctx),
+    "nguoidung": lambda ctx, arg, msg: members(ctx, arg),
     "thuhoi": lambda ctx, arg, msg: revoke(ctx, arg),
     "xuat": lambda ctx, arg, msg: export_file(ctx, arg),
     "nhacnho": lambda ctx, arg, msg: mine(ctx, arg),

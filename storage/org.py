@@ -29,6 +29,7 @@ class Unit:
         return f"{self.name} – {self.commune}" if self.commune else f"{self.name} ({self.province})"
 
 
+@lru_cache(maxsize=65536)  # the planner compares every unit's province with every plan's: 10⁶ calls a day
 def place_key(name: str) -> str:
     """'xã Đắk Plô' and 'dak plo' are the same place."""
     key = normalize(name)
@@ -65,8 +66,15 @@ def _unit(row: Row) -> Unit:
 
 
 async def get_unit(db: Db, unit_id: int) -> Unit | None:
-    row = await db.fetchone(f"{_UNIT_SQL} WHERE u.id = ?", (unit_id,))
+    row = await db.lookup(f"{_UNIT_SQL} WHERE u.id = ?", (unit_id,))
     return _unit(row) if row else None
+
+
+async def units_by_id(db: Db, unit_ids: set[int]) -> dict[int, Unit]:
+    if not unit_ids:
+        return {}
+    marks = ",".join("?" * len(unit_ids))
+    return {u.id: u for u in map(_unit, await db.fetchall(f"{_UNIT_SQL} WHERE u.id IN ({marks})", list(unit_ids)))}
 
 
 async def units(db: Db, province: str | None = None) -> list[Unit]:
@@ -76,8 +84,12 @@ async def units(db: Db, province: str | None = None) -> list[Unit]:
 
 
 async def find_commune(db: Db, name: str, province: str | None = None) -> list[tuple[int, str, str]]:
-    """(id, name, province) of the communes whose name matches as typed."""
-    rows = await db.fetchall("SELECT id, name, province FROM communes")
+    """(id, name, province) of the communes whose name matches as typed. A province given by its own name reads
+    only that province's communes (a hundred, not the country's 3,321); one typed otherwise reads them all."""
+    rows = await db.fetchall("SELECT id, name, province FROM communes WHERE province = ?", (province,)) if province \
+        else []
+    if not rows:
+        rows = await db.fetchall("SELECT id, name, province FROM communes")
     key = place_key(name)
     return [
         (r["id"], r["name"], r["province"])

@@ -98,6 +98,21 @@ async def finish(
     )
 
 
+async def mark_sent(db: Db, row_ids: list[int], now: dt.datetime) -> None:
+    """One statement (one commit) for a group of sent rows."""
+    if row_ids:
+        marks = ",".join("?" * len(row_ids))
+        await db.execute(f"UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id IN ({marks})",
+                         [stamp(now), *row_ids])
+
+
+async def settle(db: Db, rows: list[tuple[int, str, str]]) -> None:
+    """Rows that will not be sent, (id, status, reason) each, in one transaction."""
+    if rows:
+        await db.executemany("UPDATE outbox SET status = ?, last_error = ? WHERE id = ?",
+                             [(status, reason, row_id) for row_id, status, reason in rows])
+
+
 async def retry(db: Db, row: Row, at: dt.datetime, error: str, count: bool = True) -> str:
     """Back to pending with a later try, or failed after MAX_ATTEMPTS; a RetryAfter does not count."""
     attempts = row.attempts + (1 if count else 0)

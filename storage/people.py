@@ -33,7 +33,7 @@ def _person(row: Row) -> Person:
 
 
 async def get(db: Db, person_id: int) -> Person | None:
-    row = await db.fetchone(f"{_SELECT} WHERE p.id = ?", (person_id,))
+    row = await db.lookup(f"{_SELECT} WHERE p.id = ?", (person_id,))
     return _person(row) if row else None
 
 
@@ -43,7 +43,7 @@ async def identify(db: Db, channel: str, external_id: str, now: dt.datetime) -> 
         "SELECT p.id, p.role, p.unit_id, p.province, i.active FROM people p JOIN identities i ON p.id = i.person_id"
         " WHERE i.channel = ? AND i.external_id = ?"
     )
-    row = await db.fetchone(sql, (channel, external_id))
+    row = await db.lookup(sql, (channel, external_id))
     if row:
         if not row["active"]:  # marked blocked earlier; writing to the bot again means it may reach them
             await db.execute("UPDATE identities SET active = 1 WHERE channel = ? AND external_id = ?",
@@ -77,22 +77,40 @@ class Member:
     commune: str | None
     province: str | None
     channels: str
+    name: str | None = None  # as the person's channel shows it
 
 
-async def members(db: Db, province: str | None) -> list[Member]:
-    """Everyone with a role other than citizen, within a province (None: all)."""
-    sql = (
-        "SELECT p.id, p.role, u.name AS unit, c.name AS commune, COALESCE(u.province, p.province) AS province,"
-        " (SELECT GROUP_CONCAT(channel) FROM identities WHERE person_id = p.id) AS channels"
-        " FROM people p LEFT JOIN units u ON u.id = p.unit_id LEFT JOIN communes c ON c.id = u.commune_id"
-        " WHERE p.role != 'citizen'"
-    )
-    rows = await db.fetchall(sql + " ORDER BY province, commune, unit, p.id")
-    return [
-        Member(r["id"], r["role"], r["unit"], r["commune"], r["province"], r["channels"] or "")
-        for r in rows
-        if province is None or r["province"] == province
-    ]
+_MEMBERS = (
+    "SELECT p.id, p.role, u.name AS unit, c.name AS commune, COALESCE(u.province, p.province) AS province,"
+    " p.display_name, (SELECT GROUP_CONCAT(channel) FROM identities WHERE person_id = p.id) AS channels"
+    " FROM people p LEFT JOIN units u ON u.id = p.unit_id LEFT JOIN communes c ON c.id = u.commune_id"
+    " WHERE p.role != 'citizen'"
+)
+
+
+async def members(db: Db, province: str | None, limit: int = -1, offset: int = 0) -> list[Member]:
+    """Everyone with a role other than citizen, within a province (None: all), a page at a time."""
+    sql, args = _MEMBERS, []
+    if province is not None:
+        sql += " AND COALESCE(u.province, p.province) = ?"
+        args.append(province)
+    rows = await db.fetchall(sql + " ORDER BY province, commune, unit, p.id LIMIT ? OFFSET ?", [*args, limit, offset])
+    return [Member(r["id"], r["role"], r["unit"], r["commune"], r["province"], r["channels"] or "", r["display_name"])
+            for r in rows]
+
+
+async def count_members(db: Db, province: str | None) -> int:
+    sql = ("SELECT COUNT(*) FROM people p LEFT JOIN units u ON u.id = p.unit_id WHERE p.role != 'citizen'"
+           " AND (? IS NULL OR COALESCE(u.province, p.province) = ?)")
+    return int(await db.scalar(sql, (province, province)) or 0)
+
+
+async def member(db: Db, person_id: int, province: str | None) -> Member | None:
+    """One registered person, if within the province (None: anywhere)."""
+    sql = _MEMBERS + " AND p.id = ? AND (? IS NULL OR COALESCE(u.province, p.province) = ?)"
+    r = await db.fetchone(sql, (person_id, province, province))
+    return Member(r["id"], r["role"], r["unit"], r["commune"], r["province"], r["channels"] or "",
+                  r["display_name"]) if r else None
 
 
 async def set_name(db: Db, person_id: int, name: str | None) -> None:
@@ -121,8 +139,16 @@ async def mute(db: Db, person_id: int, muted: bool) -> None:
     await db.execute("UPDATE people SET reminders_muted = ? WHERE id = ?", (int(muted), person_id))
 
 
+async def muted_among(db: Db, person_ids: set[int]) -> set[int]:
+    if not person_ids:
+        return set()
+    marks = ",".join("?" * len(person_ids))
+    rows = await db.fetchall(f"SELECT id FROM people WHERE reminders_muted = 1 AND id IN ({marks})", list(person_ids))
+    return {r[0] for r in rows}
+
+
 async def is_muted(db: Db, person_id: int) -> bool:
-    row = await db.fetchone("SELECT reminders_muted FROM people WHERE id = ?", (person_id,))
+    row = await db.lookup("SELECT reminders_muted FROM people WHERE id = ?", (person_id,))
     return bool(row and row[0])
 
 

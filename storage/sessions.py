@@ -27,7 +27,7 @@ async def load(db: Db, channel: str, external_id: str) -> Session:
         "SELECT choices, flow, step, draft, expires_at, kept_draft, back_to, nonce FROM sessions"
         " WHERE channel = ? AND external_id = ?"
     )
-    row = await db.fetchone(sql, (channel, external_id))
+    row = await db.lookup(sql, (channel, external_id))
     if not row:
         return Session()
     return Session(

@@ -145,3 +145,18 @@ async def test_restart_between_steps_resumes(kb: KnowledgeBase, index: SearchInd
     lan.core = Core(kb, db, index=index)
     assert "Bước 3/7" in (await lan.say("Đang thực hiện")).text
     await db.close()
+
+
+async def test_people_list_is_paged(core: Core) -> None:
+    admin_code = await invite(core, None, None, role="admin", province="Kon Tum")
+    admin = Person(core, "so-noi-vu")
+    await admin.say(f"/dangky {admin_code}")
+    for n in range(45):
+        code = await invite(core, "Đắk Plô", VAN_PHONG)
+        await Person(core, f"cb-{n}").say(f"/dangky {code}")
+    first = await admin.say("/nguoidung")
+    assert "46 người, trang 1/2" in first.text and first.text.count("\n#") == 30
+    assert [c.value for c in first.choices] == ["/nguoidung 2"]
+    second = await admin.say("/nguoidung 2")
+    assert "trang 2/2" in second.text and second.text.count("#") >= 16 and not second.choices
+    assert "Cán bộ cb-0" in first.text + second.text, "the name the channel shows is listed"

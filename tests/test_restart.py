@@ -26,7 +26,8 @@ from storage.db import connect
 from tests.fake_telegram import FakeBotApi
 
 USER = 5151
-CONCURRENCY = Sweeper.concurrency  # at most this many messages are in flight when the process dies
+# at most this many messages are in flight, or sent but not yet recorded, when the process dies
+CONCURRENCY = 2 * Sweeper.concurrency
 
 
 class Bot:

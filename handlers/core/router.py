@@ -138,11 +138,12 @@ class Core:
         now = msg.at or self.clock()
         person = await self._person(msg, now)
         ctx = Ctx(self.kb, self.db, person, now, self.config, self.bot_usernames.get(msg.channel), msg.channel)
-        session = await sessions.load(self.db, msg.channel, msg.user_id)
-        replies, session = await self._route(msg, ctx, session)
+        loaded = await sessions.load(self.db, msg.channel, msg.user_id)
+        replies, session = await self._route(msg, ctx, loaded)
         if replies:
             session = replace(session, choices=[(c.label, c.value) for c in replies[-1].choices])
-        await sessions.save(self.db, msg.channel, msg.user_id, session, now)
+        if session != loaded:  # a question asked again changes nothing: no write
+            await sessions.save(self.db, msg.channel, msg.user_id, session, now)
         return replies
 
     async def _person(self, msg: Incoming, now: dt.datetime) -> Person:

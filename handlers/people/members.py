@@ -4,29 +4,36 @@ from __future__ import annotations
 
 from handlers.core.commands import ROLE_NAMES
 from handlers.core.context import Ctx
-from handlers.core.messages import Reply
+from handlers.core.messages import Choice, Reply
 from storage import people
 
+PAGE = 30  # lines that fit one Zalo message
 
-async def members(ctx: Ctx) -> Reply:
-    rows = await people.members(ctx.db, ctx.person.province)
-    if not rows:
+
+async def members(ctx: Ctx, arg: str = "") -> Reply:
+    """/nguoidung [trang]: the registered people of the admin's province, 30 a page."""
+    total = await people.count_members(ctx.db, ctx.person.province)
+    if not total:
         return Reply("Chưa có ai đăng ký.")
+    pages = (total + PAGE - 1) // PAGE
+    page = min(max(int(arg) if arg.strip().isdigit() and len(arg.strip()) < 6 else 1, 1), pages)
+    rows = await people.members(ctx.db, ctx.person.province, PAGE, (page - 1) * PAGE)
     lines = [
-        f"#{m.id} {ROLE_NAMES.get(m.role, m.role)} – {m.unit or ''}{' – ' + m.commune if m.commune else ''}"
-        f" ({m.province or 'mọi tỉnh'}; {m.channels})"
+        f"#{m.id} {m.name + ', ' if m.name else ''}{ROLE_NAMES.get(m.role, m.role)} – {m.unit or ''}"
+        f"{' – ' + m.commune if m.commune else ''} ({m.province or 'mọi tỉnh'}; {m.channels})"
         for m in rows
     ]
-    return Reply("Người đã đăng ký:\n" + "\n".join(lines) + "\n\nThu hồi quyền: /thuhoi <số>, ví dụ /thuhoi 12")
+    head = f"Người đã đăng ký ({total} người" + (f", trang {page}/{pages}" if pages > 1 else "") + "):\n"
+    more = (Choice(f"Trang {page + 1}", f"/nguoidung {page + 1}"),) if page < pages else ()
+    return Reply(head + "\n".join(lines) + "\n\nThu hồi quyền: /thuhoi <số>, ví dụ /thuhoi 12", more)
 
 
 async def revoke(ctx: Ctx, arg: str) -> Reply:
     number = arg.strip().lstrip("#")
     # SQLite integers are 64-bit: a longer number names nobody (and must not overflow the query)
     target_id = int(number) if number.isdigit() and len(number) <= 18 else None
-    target = await people.get(ctx.db, target_id) if target_id else None
-    in_scope = {m.id for m in await people.members(ctx.db, ctx.person.province)}
-    if target is None or target.id not in in_scope:
+    target = await people.member(ctx.db, target_id, ctx.person.province) if target_id else None
+    if target is None:
         return Reply("Không tìm thấy người này trong phạm vi của bạn. Gõ /nguoidung để xem danh sách.")
     if target.id == ctx.person.id:
         return Reply("Bạn không thể tự thu hồi quyền của mình.")

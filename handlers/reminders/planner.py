@@ -32,6 +32,7 @@ from storage.db import Database
 from storage.outbox import Item
 
 LOOKBACK = dt.timedelta(days=36)  # far enough back to cover the last weekly overdue notice of the default policy
+STALE = dt.timedelta(days=6)  # an overdue notice older than this is superseded by the next (weekly) one
 
 
 @lru_cache(maxsize=8)
@@ -110,6 +111,16 @@ class Window:
     until: dt.datetime
     zone: ZoneInfo
     quiet: QuietHours
+    now: dt.datetime
+
+    def wanted(self, m: Moment) -> bool:
+        """In the window, and still sendable at `now` by the rules of `irrelevant`: a reminder counts the
+        days left, so one of a day gone by is never sent; an overdue notice older than STALE is superseded."""
+        if not self.since <= m.at <= self.until:
+            return False
+        if m.kind == "reminder":
+            return m.at.date() >= self.now.astimezone(self.zone).date()
+        return self.now - m.at <= STALE
 
 
 async def gather(db: Database, unit_ids: set[int] | None = None) -> Inputs:
@@ -136,13 +147,17 @@ async def plan(
     (only `unit_ids` when given). The database is read on the event loop; the planning itself (a second at
     national scale) runs in a thread, so conversations go on meanwhile."""
     window = Window((since or now - LOOKBACK).astimezone(zone), (until or now + dt.timedelta(days=8)).astimezone(zone),
-                    zone, quiet)
+                    zone, quiet, now)
     inputs = await gather(db, unit_ids)
     return await asyncio.to_thread(compute, kb, inputs, window)
 
 
+Due = tuple[ReportingRule, Period, str, list[Moment]]  # a rule's period, its report key and wanted moments
+
+
 def compute(kb: KnowledgeBase, inputs: Inputs, window: Window) -> list[Item]:
     items: list[Item] = []
+    schedules: dict[str, list[Due]] = {}  # per plan: the same for every unit, so worked out once
     for unit in inputs.units.values():
         by_plan: dict[str, list[Task]] = defaultdict(list)
         plans = {}
@@ -150,28 +165,30 @@ def compute(kb: KnowledgeBase, inputs: Inputs, window: Window) -> list[Item]:
             by_plan[a.plan.id].append(a.task)
             plans[a.plan.id] = a.plan
         for plan_id, tasks in by_plan.items():
-            items += _for_plan(kb, plans[plan_id], tasks, unit, inputs, window)
+            p = plans[plan_id]
+            if plan_id not in schedules:
+                schedules[plan_id] = _schedule(kb, p, inputs, window)
+            for rule, period, key, wanted in schedules[plan_id]:
+                missing = [t for t in tasks if (p.id, t.id, unit.id, key) not in inputs.done]
+                if missing:
+                    for m in wanted:
+                        items += _for_moment(m, p, rule, period, key, unit, missing, inputs)
     return items
 
 
-def _for_plan(kb: KnowledgeBase, p: Plan, tasks: list[Task], unit: org.Unit, inputs: Inputs, window: Window
-              ) -> list[Item]:
+def _schedule(kb: KnowledgeBase, p: Plan, inputs: Inputs, window: Window) -> list[Due]:
     dates = events(kb, p, inputs.recorded)
     policy = p.reminders
     # periods whose reminders (up to 7 days before) or overdue notices (weeks after) reach the window
     first_due = window.since.date() - dt.timedelta(days=policy.overdue_every_days * policy.overdue_notices + 7)
     last_due = window.until.date() + dt.timedelta(days=max(policy.before_days, default=0))
-    items: list[Item] = []
+    out: list[Due] = []
     for rule in (r for r in p.reports if r.communes):
         for period in due_in(p, rule.deadline, first_due, last_due, dates):
-            key = report_key(p, period.due)
-            missing = [t for t in tasks if (p.id, t.id, unit.id, key) not in inputs.done]
-            if not missing:
-                continue
-            for m in moments(policy, period.due, window.zone, window.quiet):
-                if window.since <= m.at <= window.until:
-                    items += _for_moment(m, p, rule, period, key, unit, missing, inputs)
-    return items
+            wanted = [m for m in moments(policy, period.due, window.zone, window.quiet) if window.wanted(m)]
+            if wanted:
+                out.append((rule, period, report_key(p, period.due), wanted))
+    return out
 
 
 def _for_moment(m: Moment, p: Plan, rule: ReportingRule, period: Period, key: str, unit: org.Unit,
@@ -190,27 +207,38 @@ def _for_moment(m: Moment, p: Plan, rule: ReportingRule, period: Period, key: st
     return out
 
 
-async def still_relevant(db: Database, kb: KnowledgeBase, row: outbox.Row, now: dt.datetime,
-                         zone: ZoneInfo) -> str | None:
-    """Why a queued reminder should not go out any more (None: send it)."""
-    item = row.item
-    if item.kind not in ("reminder", "overdue", "overdue_copy") or item.unit_id is None:
-        return None
-    if item.kind == "reminder" and now.astimezone(zone).date() != item.not_before.astimezone(zone).date():
-        return "nhắc việc của ngày đã qua (nó đếm số ngày còn lại), lượt nhắc sau sẽ thay"
-    if item.kind != "reminder" and now - item.not_before > dt.timedelta(days=6):
-        return "thông báo quá hạn đã cũ, đã có thông báo mới hơn"
-    if await people.is_muted(db, item.person_id):
-        return "người nhận đã tắt nhắc việc"
-    unit = await org.get_unit(db, item.unit_id)
-    plan_ = kb.plan(item.plan_id or "")
-    if unit is None or plan_ is None:
-        return "đơn vị hoặc kế hoạch không còn"
-    tasks = [a.task for a in tasks_for(kb, unit) if a.plan.id == plan_.id]
-    done = await reports.current(db, [unit.id], item.period)
-    if all((plan_.id, t.id, unit.id, item.period) in done for t in tasks):
-        return "đơn vị đã báo cáo"
-    return None
+REMINDER_KINDS = ("reminder", "overdue", "overdue_copy")
+
+
+async def irrelevant(db: Database, kb: KnowledgeBase, rows: list[outbox.Row], now: dt.datetime, zone: ZoneInfo
+                     ) -> dict[int, str]:
+    """Why queued reminders should not go out any more, by row id (the others are sent); a batch is checked
+    with three queries, not three per row."""
+    reminders = [r for r in rows if r.item.kind in REMINDER_KINDS and r.item.unit_id is not None]
+    if not reminders:
+        return {}
+    muted = await people.muted_among(db, {r.item.person_id for r in reminders})
+    units = await org.units_by_id(db, {r.item.unit_id for r in reminders if r.item.unit_id is not None})
+    done = await reports.current(db, list(units))
+    owed: dict[tuple[int, str], list[Task]] = {}
+    out = {}
+    for row in reminders:
+        item = row.item
+        if item.kind == "reminder" and now.astimezone(zone).date() != item.not_before.astimezone(zone).date():
+            out[row.id] = "nhắc việc của ngày đã qua (nó đếm số ngày còn lại), lượt nhắc sau sẽ thay"
+        elif item.kind != "reminder" and now - item.not_before > STALE:
+            out[row.id] = "thông báo quá hạn đã cũ, đã có thông báo mới hơn"
+        elif item.person_id in muted:
+            out[row.id] = "người nhận đã tắt nhắc việc"
+        elif (unit := units.get(item.unit_id or 0)) is None or kb.plan(item.plan_id or "") is None:
+            out[row.id] = "đơn vị hoặc kế hoạch không còn"
+        else:
+            key = (unit.id, item.plan_id or "")
+            if key not in owed:
+                owed[key] = [a.task for a in tasks_for(kb, unit) if a.plan.id == item.plan_id]
+            if all((item.plan_id, t.id, unit.id, item.period) in done for t in owed[key]):
+                out[row.id] = "đơn vị đã báo cáo"
+    return out
 
 
 async def mine(ctx: Ctx, arg: str) -> Reply:
