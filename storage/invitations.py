@@ -25,6 +25,12 @@ def normalize_code(code: str) -> str:
     return "".join(c for c in code.upper() if c.isalnum())
 
 
+def looks_like_code(text: str) -> bool:
+    """Ten letters and digits of the codes' alphabet, as `invite` prints them (deep links before namespaces)."""
+    code = normalize_code(text)
+    return len(code) == LENGTH and all(c in ALPHABET for c in code)
+
+
 def digest(code: str) -> str:
     return hashlib.sha256(normalize_code(code).encode()).hexdigest()
 

@@ -20,11 +20,12 @@ class Session:
     kept_draft: dict[str, Any] | None = None  # an expired conversation's draft, offered on the next start
     back_to: str | None = None  # the step to return to after a detour (the summary, after «Sửa»)
     nonce: str | None = None  # the conversation's idempotency key, set when it begins
+    delivered: bool = True  # the channel confirmed that the replies of the last step reached the person
 
 
 async def load(db: Db, channel: str, external_id: str) -> Session:
     sql = (
-        "SELECT choices, flow, step, draft, expires_at, kept_draft, back_to, nonce FROM sessions"
+        "SELECT choices, flow, step, draft, expires_at, kept_draft, back_to, nonce, delivered FROM sessions"
         " WHERE channel = ? AND external_id = ?"
     )
     row = await db.lookup(sql, (channel, external_id))
@@ -39,17 +40,18 @@ async def load(db: Db, channel: str, external_id: str) -> Session:
         kept_draft=json.loads(row["kept_draft"]) if row["kept_draft"] else None,
         back_to=row["back_to"],
         nonce=row["nonce"],
+        delivered=bool(row["delivered"]),
     )
 
 
 async def save(db: Db, channel: str, external_id: str, session: Session, now: dt.datetime) -> None:
     await db.execute(
         "INSERT INTO sessions (channel, external_id, choices, flow, step, draft, updated_at, expires_at, kept_draft,"
-        " back_to, nonce) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " back_to, nonce, delivered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (channel, external_id) DO UPDATE SET choices = excluded.choices, flow = excluded.flow,"
         " step = excluded.step, draft = excluded.draft, updated_at = excluded.updated_at,"
         " expires_at = excluded.expires_at, kept_draft = excluded.kept_draft, back_to = excluded.back_to,"
-        " nonce = excluded.nonce",
+        " nonce = excluded.nonce, delivered = excluded.delivered",
         (
             channel,
             external_id,
@@ -62,8 +64,15 @@ async def save(db: Db, channel: str, external_id: str, session: Session, now: dt
             json.dumps(session.kept_draft, ensure_ascii=False) if session.kept_draft is not None else None,
             session.back_to,
             session.nonce,
+            int(session.delivered),
         ),
     )
+
+
+async def confirm_delivery(db: Db, channel: str, external_id: str) -> None:
+    """The channel sent the replies of the conversation's current step (see Session.delivered)."""
+    await db.execute("UPDATE sessions SET delivered = 1 WHERE channel = ? AND external_id = ? AND delivered = 0",
+                     (channel, external_id))
 
 
 async def abandoned(db: Db, now: dt.datetime) -> list[tuple[str, str, int, Session]]:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
+from pathlib import Path
 
+from bot.channels import console
 from handlers.core.context import Config
-from handlers.core.messages import Attachment, Incoming
+from handlers.core.messages import APOLOGY, Attachment, Incoming
 from handlers.core.router import NOT_FOUND, Core
 
 
@@ -127,3 +131,26 @@ async def test_a_slow_answer_does_not_hold_up_other_people(core: Core) -> None:
     quick = await asyncio.wait_for(core.handle(msg("xa phai cong khai nhung gi", user="citizen")), 5)
     assert quick and not chart.done(), "the question was answered while the chart was still being drawn"
     assert (await chart)[0].image is not None
+
+
+async def test_deep_links_have_namespaces(core: Core) -> None:
+    assert "hộ nghèo" in (await ask(core, "/start ck-ho-ngheo")).lower()
+    assert "Chỉ số nội dung 5" in await ask(core, "/start dim-5")
+    assert "2.2" in await ask(core, "/start sub-2_2")
+    welcome = await ask(core, "/start bang-tin-xa")  # an unknown payload: the welcome, not "wrong code"
+    assert "Xin chào" in welcome and "Mã mời" not in welcome
+
+
+async def test_the_console_answers_an_internal_error_and_goes_on(core: Core, monkeypatch) -> None:
+    real = core._handle
+
+    async def failing(msg: Incoming, confirms: bool) -> list:
+        if msg.text == "boom":
+            raise OverflowError("Python int too large to convert to SQLite INTEGER")
+        return await real(msg, confirms)
+
+    monkeypatch.setattr(core, "_handle", failing)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        await console.run(core, "u1", stdin=io.StringIO("boom\n/chiso 5\n"), out_dir=Path("/tmp"))
+    assert APOLOGY in out.getvalue() and "Chỉ số nội dung 5" in out.getvalue()

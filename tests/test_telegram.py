@@ -153,3 +153,22 @@ async def test_an_edited_message_is_not_taken_as_an_answer(running: FakeBotApi, 
     api.send_text(USER, "Đang thực hiện")
     assert "Bước 3/7" in (await wait(api, 5))[-1]["text"], "the conversation is still at the status step"
     assert set(api.allowed_updates or ()) == {"message", "edited_message", "callback_query"}
+
+
+async def test_a_step_whose_question_was_not_delivered_is_asked_again(running: FakeBotApi, core: Core) -> None:
+    code, _ = await invite_flow.from_command_line(core.db, core.kb, "Đắk Plô", "Văn phòng HĐND-UBND xã", "official",
+                                                  None, False, 7, core.clock())
+    api = running
+    for n, text in enumerate((f"/dangky {code}", "/baocao", "1", "Đang thực hiện"), 1):
+        api.send_text(USER, text)
+        await wait(api, n)
+    assert "Bước 3/7" in api.sent("sendMessage")[-1]["text"]
+    api.blocked = frozenset({USER})  # the next reply cannot be delivered
+    api.send_text(USER, "40")
+    await asyncio.sleep(1.0)
+    api.blocked = frozenset()
+    api.send_text(USER, "Đã rà soát 45 thủ tục")  # typed as if the lost question had been seen
+    again = (await wait(api, 5))[-1]["text"]
+    assert "hỏi lại" in again and "Bước 4/7" in again, "the unseen step is asked again, the text not taken"
+    api.send_text(USER, "Đã rà soát 45 thủ tục")
+    assert "Bước 5/7" in (await wait(api, 6))[-1]["text"]

@@ -7,15 +7,17 @@ by a blank line, with choices as numbered lines, so it can be scripted and teste
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from pathlib import Path
 from typing import TextIO
 
 from bot.channels.plain import choice_lines
-from handlers.core.messages import Incoming, Reply
+from handlers.core.messages import APOLOGY, Incoming, Reply
 from handlers.core.router import Core
 
 CHANNEL = "console"
+log = logging.getLogger(__name__)
 
 
 def render(reply: Reply, out_dir: Path) -> str:
@@ -46,7 +48,13 @@ async def run(core: Core, user: str, stdin: TextIO = sys.stdin, out_dir: Path = 
         text = line.rstrip("\r\n")
         if not text.strip():
             continue
-        for reply in await core.handle(Incoming(channel=CHANNEL, user_id=user, text=text)):
+        try:
+            replies = await core.handle(Incoming(channel=CHANNEL, user_id=user, text=text), confirms=True)
+        except Exception:  # one message that fails must not end the channel: say so and go on
+            log.exception("Lỗi khi xử lý tin nhắn")
+            replies = [Reply(APOLOGY)]
+        for reply in replies:
             print(render(reply, out_dir))
             print()
+        await core.delivered(CHANNEL, user)
     return 0

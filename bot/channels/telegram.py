@@ -34,13 +34,12 @@ from bot.settings import Settings
 from bot.web import WebHandler
 from handlers.core import commands
 from handlers.core.locks import KeyedLock
-from handlers.core.messages import Attachment, Incoming, Reply
+from handlers.core.messages import APOLOGY, Attachment, Incoming, Reply
 from handlers.core.router import Core
 
 CHANNEL = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 CALLBACK_LIMIT = 64
-APOLOGY = "Xin lỗi, đã có lỗi khi xử lý tin nhắn. Bạn vui lòng thử lại sau ít phút."
 EDITED = "Tôi không đọc tin nhắn đã sửa. Bạn hãy gửi lại nội dung bằng một tin nhắn mới."
 # only what the bot handles: new messages, button presses, and edits (answered with EDITED)
 UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
@@ -111,8 +110,10 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.callback_query.answer()
     # Telegram redelivers an update after a slow answer, a lost webhook reply or a restart before the
     # poll offset was confirmed: its update_id makes the second copy recognisable, so no step runs twice.
-    for reply in await core_of(context).handle(msg, event_id=str(update.update_id)):
+    core = core_of(context)
+    for reply in await core.handle(msg, event_id=str(update.update_id), confirms=True):
         await send(context.bot, chat.id, reply)
+    await core.delivered(CHANNEL, msg.user_id)
 
 
 async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

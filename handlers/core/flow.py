@@ -188,6 +188,13 @@ async def advance(flow: Flow, ctx: Ctx, session: Session, answer: Answer) -> tup
     return [await following.ask(ctx, draft)], state
 
 
+async def ask_again(flow: Flow, ctx: Ctx, session: Session) -> Reply:
+    """The current step's question once more, saying why."""
+    step = flow.step(session.step) or flow.steps[0]
+    note = f"Tôi hỏi lại bước đang làm ({flow.title}), vì câu hỏi trước có thể chưa đến được bạn."
+    return hint(await step.ask(ctx, session.draft), note)
+
+
 async def _stopped(flow: Flow, ctx: Ctx, draft: Draft) -> Reply | None:
     """A right revoked (or a scope changed) since the flow began stops it: nothing is saved or sent."""
     why = await flow.guard(ctx, draft) if _allowed(flow, ctx) else commands.BY_NAME[flow.name].refusal

@@ -7,6 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+# what every channel answers when handling a message failed: the person knows, and the channel goes on
+APOLOGY = "Xin lỗi, đã có lỗi khi xử lý tin nhắn. Bạn vui lòng thử lại sau ít phút."
+
 
 @dataclass(frozen=True)
 class Attachment:

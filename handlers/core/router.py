@@ -27,11 +27,13 @@ from handlers.knowledge.documents import Documents, choice
 from handlers.registry import FLOWS, HANDLERS
 from handlers.scores.router import Scores
 from storage import gaps, people, seen, sessions
+from storage.invitations import looks_like_code
 from storage.db import Database, utc_now
 from storage.people import Person
 from storage.sessions import Session
 
 MAX_QUESTION = 1000
+TOPICS = frozenset({"ck", "dim", "sub", "faq", "quyen", "plan"})  # deep-link namespaces of knowledge entries
 DEFAULTS = Config()
 _CODE = re.compile(
     r"\b(?:chi so|noi dung|linh vuc|tieu chi|chi tieu)(?: noi dung| thanh phan)?(?: so)? ([1-8](?:[.,][1-5])?)\b"
@@ -111,6 +113,14 @@ class Core:
         # One message at a time per conversation, many conversations at once: the database serialises only
         # its statements (storage.db), so no conversation waits for another's chart or export.
         self.conversations = KeyedLock()
+        self._unconfirmed: set[tuple[str, str]] = set()  # conversations whose last step's replies are unsent
+
+    async def delivered(self, channel: str, user_id: str) -> None:
+        """Called by a channel once every reply to a message has been sent; a write only for a conversation
+        whose step awaits it (known in memory: after a restart nothing is, so the step is asked again)."""
+        if (channel, user_id) in self._unconfirmed:
+            self._unconfirmed.discard((channel, user_id))
+            await sessions.confirm_delivery(self.db, channel, user_id)
 
     async def first_seen(self, channel: str, event_id: str) -> bool:
         """Record an incoming event that is not a message for the core (it has no sender to lock on)."""
@@ -119,22 +129,23 @@ class Core:
     async def forget_seen(self, now: dt.datetime) -> None:
         await seen.prune(self.db, now)
 
-    async def handle(self, msg: Incoming, event_id: str | None = None) -> list[Reply]:
+    async def handle(self, msg: Incoming, event_id: str | None = None, confirms: bool = False) -> list[Reply]:
         """The replies to one message. With `event_id` (the platform's update or message id) a redelivered
         message gets none: the id is recorded before the message is handled, inside the conversation's turn,
-        so two copies arriving together cannot both run."""
+        so two copies arriving together cannot both run. A channel that `confirms` calls `delivered` once it
+        has sent the replies; until then a guided conversation's step counts as possibly unseen."""
         async with self.conversations.hold((msg.channel, msg.user_id)):
             if event_id is not None and not await seen.first_seen(self.db, msg.channel, event_id, self.clock()):
                 return []
             # a chart or a spreadsheet is made in the worker process; this person's next message waits for it
             # (their replies stay in order), nobody else's does
-            return [await self.renderer.finish(r) for r in await self._handle(msg)]
+            return [await self.renderer.finish(r) for r in await self._handle(msg, confirms)]
 
     async def close(self) -> None:
         await self.db.close()
         self.renderer.close()
 
-    async def _handle(self, msg: Incoming) -> list[Reply]:
+    async def _handle(self, msg: Incoming, confirms: bool) -> list[Reply]:
         now = msg.at or self.clock()
         person = await self._person(msg, now)
         ctx = Ctx(self.kb, self.db, person, now, self.config, self.bot_usernames.get(msg.channel), msg.channel)
@@ -142,6 +153,10 @@ class Core:
         replies, session = await self._route(msg, ctx, loaded)
         if replies:
             session = replace(session, choices=[(c.label, c.value) for c in replies[-1].choices])
+        # a step asked of the person counts as seen only once the channel confirms it sent the replies
+        session = replace(session, delivered=not confirms or session.flow is None or not replies)
+        if not session.delivered:
+            self._unconfirmed.add((msg.channel, msg.user_id))
         if session != loaded:  # a question asked again changes nothing: no write
             await sessions.save(self.db, msg.channel, msg.user_id, session, now)
         return replies
@@ -171,6 +186,10 @@ class Core:
             note, session = flow.expire(FLOWS[session.flow], session)
             notes.append(note)
         if session.flow in FLOWS and not msg.group:
+            if not session.delivered and not msg.choice and not commands.parse(value):
+                # the last question may never have reached the person (a failed send, a restart): ask it
+                # again rather than take what they type now as its answer
+                return [*notes, await flow.ask_again(FLOWS[session.flow], ctx, session)], session
             replies, session = await flow.advance(FLOWS[session.flow], ctx, session, Answer(value, msg.attachment))
             return notes + replies, session
         if value.startswith(CHOICE):
@@ -218,9 +237,24 @@ class Core:
             return await flow.begin(FLOWS[name], ctx, replace(session, kept_draft=None), kept)
         if name in HANDLERS:
             return [await HANDLERS[name](ctx, arg, msg)], session
-        if name == "start" and arg:  # a deep link t.me/<bot>?start=<code> arrives as "/start <code>"
-            return [await register(ctx, arg, msg.name)], session
+        if name == "start" and arg:  # a deep link t.me/<bot>?start=<payload> arrives as "/start <payload>"
+            return [await self._deep_link(arg, ctx, msg)], session
         return [await self._info(name, arg, ctx.person.role, msg.group)], session
+
+    async def _deep_link(self, payload: str, ctx: Ctx, msg: Incoming) -> Reply:
+        """A deep link's payload has a namespace: `moi-<mã>` (or a bare code, as printed by `invite`) registers;
+        `<kind>-<key>` opens a topic, e.g. `ck-ho-ngheo` (a disclosure item), `dim-5`, `sub-2_2` (2.2), `faq-…`,
+        so a QR code on a commune notice board can open what it is about. Anything else gets the welcome."""
+        kind, _, key = payload.strip().partition("-")
+        if kind.lower() == "moi" and key:
+            return await register(ctx, key, msg.name)
+        if kind in TOPICS and key:
+            reply = self.documents.render(f"{kind}:{key.replace('_', '.')}")
+            if reply is not None:
+                return reply
+        if looks_like_code(payload):
+            return await register(ctx, payload, msg.name)
+        return await self._info("start", "", ctx.person.role, group=False)
 
     async def _info(self, name: str, arg: str, role: str, group: bool) -> Reply:
         if name == "start":

@@ -26,12 +26,11 @@ from bot.evidence import url_fetcher
 from bot.settings import Settings
 from bot.web import WebHandler
 from handlers.core.locks import KeyedLock
-from handlers.core.messages import Attachment, Incoming, Reply
+from handlers.core.messages import APOLOGY, Attachment, Incoming, Reply
 from handlers.core.router import Core
 from storage.db import utc_now
 
 CHANNEL = "zalo"
-APOLOGY = "Xin lỗi, đã có lỗi khi xử lý tin nhắn. Bạn vui lòng thử lại sau ít phút."
 UNSUPPORTED = (
     "Xin lỗi, tôi không đọc được tin nhắn này: Zalo không chuyển nội dung tin nhắn của một số tài khoản "
     "(ví dụ tài khoản được bảo vệ) đến chatbot.\n\n"
@@ -285,8 +284,9 @@ class ZaloChannel(Channel):
             if incoming is None:
                 return
             await self._typing(chat_id)
-            for reply in await self.core.handle(incoming):
+            for reply in await self.core.handle(incoming, confirms=True):
                 await self.send(chat_id, reply)
+            await self.core.delivered(CHANNEL, incoming.user_id)
         except Unauthorized:
             raise
         except Exception:
