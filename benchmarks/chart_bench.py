@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from content.loader import KnowledgeBase, load
 from handlers.core.context import Config, Ctx
 from handlers.core.messages import Reply
+from handlers.files.pool import Renderer, here
 from handlers.progress import progress as officials
 from handlers.reports.assignments import tasks_for
 from handlers.scores.router import Scores
@@ -34,9 +35,23 @@ ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def timed(draw: Callable[[], Reply]) -> tuple[float, Reply]:
+    """The answer and its chart drawn here, as the worker process draws it."""
     t0 = time.perf_counter()
-    answer = draw()
+    answer = here(draw())
     return (time.perf_counter() - t0) * 1000, answer
+
+
+async def through_worker(draw: Callable[[], Reply]) -> list[float]:
+    """The same through the worker process the bot uses (arguments sent, PNG back)."""
+    renderer = Renderer()
+    await renderer.warm()
+    times = []
+    for _ in range(ROUNDS):
+        t0 = time.perf_counter()
+        await renderer.finish(draw())
+        times.append((time.perf_counter() - t0) * 1000)
+    renderer.close()
+    return times
 
 
 def line(label: str, times: list[float], answer: Reply) -> None:
@@ -63,7 +78,7 @@ async def progress_times(kb: KnowledgeBase, communes: int) -> tuple[list[float],
         times, answer = [], Reply("")
         for _ in range(ROUNDS):
             t0 = time.perf_counter()
-            answer = await officials.progress(ctx, "biểu đồ")
+            answer = here(await officials.progress(ctx, "biểu đồ"))
             times.append((time.perf_counter() - t0) * 1000)
         await db.close()
     return times, answer
@@ -87,6 +102,9 @@ def main() -> None:
             ms, answer = timed(draw)
             times.append(ms)
         line(label, times, answer)
+    worker = asyncio.run(through_worker(charts["radar Kon Tum 2023"]))
+    print(f"{'radar Kon Tum 2023 qua tiến trình vẽ':>38}: p50 {statistics.median(worker):6.1f} ms, "
+          f"chậm nhất {max(worker):6.1f} ms (gửi tham số sang, PNG về)")
     for communes in (12, 100):
         times, answer = asyncio.run(progress_times(kb, communes))
         shown = min(communes, officials.MAX_BARS)
