@@ -26,8 +26,7 @@ async def _revoke(core: Core, user: str) -> None:
 
 
 async def _count(core: Core, sql: str) -> int:
-    row = await core.db.fetchone(sql)
-    return int(row[0]) if row else 0
+    return int(await core.db.scalar(sql) or 0)
 
 
 async def test_admin_revoked_during_invitation_gets_no_code(core: Core) -> None:
