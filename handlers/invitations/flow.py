@@ -13,7 +13,7 @@ from handlers.invitations import directory
 from handlers.reports.assignments import known_communes
 from handlers.scores.province_names import province_in
 from storage import invitations, org
-from storage.db import Database
+from storage.db import Database, Db, transaction
 
 VALID_DAYS = 7
 ROLES = {"official": "Cán bộ, công chức", "leader": "Lãnh đạo xã (nhận bản sao nhắc việc quá hạn)"}
@@ -25,7 +25,7 @@ def deep_link(code: str, bot_username: str | None) -> str | None:
 
 
 async def issue(
-    db: Database, unit: org.Unit | None, role: str, province: str | None, created_by: int | None,
+    db: Db, unit: org.Unit | None, role: str, province: str | None, created_by: int | None,
     now: dt.datetime, days: int = VALID_DAYS,
 ) -> str:
     return await invitations.create(db, role, unit.id if unit else None, province, created_by, now,
@@ -54,6 +54,8 @@ async def take_commune(ctx: Ctx, answer: Answer, draft: Draft) -> Outcome:
     name = text.split(":", 1)[1] if create and ":" in text else text
     try:
         place = await directory.commune(ctx.db, ctx.kb, name, ctx.person.province, create=create)
+    except directory.BadName as bad:
+        raise Invalid(str(bad)) from None
     except directory.NotFound as missing:
         extra = " Nếu đây là xã mới, gõ: mới: <tên xã>." if ctx.person.province else ""
         raise Invalid(f"{missing}{extra}") from None
@@ -81,11 +83,11 @@ async def take_unit(ctx: Ctx, answer: Answer, draft: Draft) -> Outcome:
     name = text[len(NEW_PREFIX):].strip() if create else text
     if not name:
         raise Invalid("Hãy chọn hoặc gõ tên đơn vị.")
-    try:
-        unit = await directory.unit(ctx.db, ctx.kb, _place(draft), name, create=create)
+    try:  # only resolved here: the commune and the unit are created by `finish`, so /huy leaves nothing
+        unit = await directory.unit_name(ctx.db, ctx.kb, _place(draft), name, create=create)
     except directory.NotFound as missing:
         raise Invalid(str(missing).replace("Thêm --create", f"Gõ «{NEW_PREFIX} <tên>»")) from None
-    return Next({**draft, "unit_id": unit.id, "unit": unit.label})
+    return Next({**draft, "unit_name": unit, "unit": f"{unit} – {draft['commune']}"})
 
 
 async def ask_role(ctx: Ctx, draft: Draft) -> Reply:
@@ -101,9 +103,16 @@ async def take_role(ctx: Ctx, answer: Answer, draft: Draft) -> Outcome:
 
 
 async def finish(ctx: Ctx, draft: Draft, nonce: str) -> tuple[list[Reply], Draft]:
-    unit = await org.get_unit(ctx.db, draft["unit_id"])
-    code = await issue(ctx.db, unit, draft["role"], draft["province"], ctx.person.id, ctx.now)
-    text = announce(code, draft["unit"], draft["role"], ctx.now, ctx.zone, ctx.bot_username)
+    """The new commune or unit and the code in one transaction: all of them, or (on an error) none."""
+    unit: org.Unit | None
+    async with transaction(ctx.db) as tx:
+        if "unit_name" in draft:
+            unit = await directory.ensure(tx, _place(draft), draft["unit_name"])
+        else:  # a draft saved before units were resolved without creating them (the flow lives an hour)
+            unit = await org.get_unit(tx, draft["unit_id"])
+        code = await issue(tx, unit, draft["role"], draft["province"], ctx.person.id, ctx.now)
+    where = unit.label if unit else draft["unit"]  # the name stored, if an existing unit matched the one typed
+    text = announce(code, where, draft["role"], ctx.now, ctx.zone, ctx.bot_username)
     return [Reply(text)], {}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers.core.commands import ROLE_NAMES
 from handlers.core.context import Ctx
 from handlers.core.messages import Reply
-from storage import invitations, org, people
+from storage import attempts, invitations, org, people
 
 REDEEM_ERRORS = {
     "unknown": "Mã mời không đúng. Bạn kiểm tra lại mã (10 ký tự) hoặc xin mã mới từ người quản trị.",
@@ -13,13 +13,21 @@ REDEEM_ERRORS = {
     "expired": "Mã mời đã hết hạn. Hãy xin người quản trị cấp mã mới.",
     "revoked": "Mã mời đã bị thu hồi. Hãy liên hệ người quản trị.",
 }
+TOO_MANY = (f"Bạn đã nhập sai mã mời {attempts.LIMIT} lần trong {attempts.MINUTES} phút. "
+            "Vì an toàn, hãy thử lại sau {minutes} phút.")
+LEAKED = ("Mã mời này đã bị nhiều người thử nên tạm khóa. Hãy thử lại sau {minutes} phút, "
+          "hoặc xin người quản trị mã mới.")
 
 
 async def register(ctx: Ctx, code: str, name: str | None) -> Reply:
     if not code.strip():
         return Reply("Hãy gõ /dangky kèm mã mời, ví dụ: /dangky ABCD234567")
+    lock = await attempts.locked(ctx.db, ctx.person.id, "invitation", code, ctx.now)
+    if lock is not None:  # refused before the code is looked up: a guesser learns nothing while waiting
+        return Reply((LEAKED if lock.by_code else TOO_MANY).format(minutes=lock.minutes(ctx.now)))
     result = await invitations.redeem(ctx.db, code, ctx.person.id, ctx.now)
     if isinstance(result, str):
+        await attempts.failed(ctx.db, ctx.person.id, "invitation", code, result != "unknown", ctx.now)
         return Reply(REDEEM_ERRORS[result])
     await people.set_role(ctx.db, ctx.person.id, result.role, result.unit_id, result.province)
     await people.set_name(ctx.db, ctx.person.id, name)

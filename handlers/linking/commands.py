@@ -6,7 +6,7 @@ from __future__ import annotations
 from content.normalize import normalize
 from handlers.core.flow import Ctx
 from handlers.core.messages import Choice, Reply
-from storage import links
+from storage import attempts, links
 from storage.links import Channels
 
 NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "Console"}
@@ -28,6 +28,11 @@ ERRORS = {
         "bạn, hãy nhờ người quản trị thu hồi quyền của tài khoản này (/thuhoi) rồi liên kết lại."
     ),
 }
+
+
+TOO_MANY = (f"Bạn đã nhập sai mã liên kết {attempts.LIMIT} lần trong {attempts.MINUTES} phút. "
+            "Vì an toàn, hãy thử lại sau {minutes} phút.")
+LEAKED = f"Mã liên kết này đã bị nhiều người thử nên tạm khóa. Hãy thử lại sau {{minutes}} phút, hoặc {ASK_AGAIN}."
 
 
 def name(channel: str) -> str:
@@ -55,8 +60,13 @@ async def link(ctx: Ctx, arg: str, channel: str, external_id: str) -> Reply:
 
 
 async def _redeem(ctx: Ctx, code: str, channel: str, external_id: str) -> Reply:
+    lock = await attempts.locked(ctx.db, ctx.person.id, "link", code, ctx.now)
+    if lock is not None:  # refused before the code is looked up: a guesser learns nothing while waiting
+        return Reply((LEAKED if lock.by_code else TOO_MANY).format(minutes=lock.minutes(ctx.now)))
     result = await links.redeem(ctx.db, code, channel, external_id, ctx.now)
     if isinstance(result, str):
+        if result != "mine":  # the owner typing their own code on the same account is no guess
+            await attempts.failed(ctx.db, ctx.person.id, "link", code, result != "unknown", ctx.now)
         return Reply(ERRORS[result].format(channel=name(channel)))
     found = await links.channels(ctx.db, result)
     joined = " và ".join(name(c.channel) for c in found.linked)
