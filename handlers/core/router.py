@@ -27,8 +27,8 @@ from handlers.knowledge.documents import Documents, choice
 from handlers.registry import FLOWS, HANDLERS
 from handlers.scores.router import Scores
 from storage import gaps, people, seen, sessions
-from storage.invitations import looks_like_code
 from storage.db import Database, utc_now
+from storage.invitations import looks_like_code
 from storage.people import Person
 from storage.sessions import Session
 
