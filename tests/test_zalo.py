@@ -29,6 +29,8 @@ from bot.runner import Runner
 from bot.settings import Settings
 from handlers.core.messages import Choice, Reply
 from handlers.core.router import Core
+from handlers.invitations import flow as invite_flow
+from storage import people
 from tests.fake_zalo import FakeZalo
 
 USER = "e4ea2cd5189df1c3a88c"
@@ -363,3 +365,12 @@ def test_run_command_refuses_a_webhook_without_its_secret(tmp_path: Path) -> Non
     out = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, capture_output=True,
                          text=True, timeout=60)
     assert out.returncode == 2 and "ZALO_WEBHOOK_SECRET" in out.stderr
+
+
+async def test_the_name_zalo_shows_reaches_the_people_list_and_the_export(polling: Bot, core: Core) -> None:
+    code, _ = await invite_flow.from_command_line(core.db, core.kb, "Đắk Plô", "UBND xã", "official", None, False, 7,
+                                                  core.clock())
+    assert "thành công" in await polling.say(f"/dangky {code}")  # the fake's sender is called "Lan"
+    person = await people.identify(core.db, "zalo", USER, core.clock())
+    assert (await people.member(core.db, person.id, None)).name == "Lan"  # type: ignore[union-attr]
+    assert (await people.display_names(core.db))[person.id] == "Lan"

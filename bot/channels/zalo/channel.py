@@ -60,13 +60,14 @@ def to_incoming(update: Update) -> Incoming | None:
     if sender is None:
         return None
     group = msg.chat is not None and msg.chat.chat_type.upper() == "GROUP"
+    name = msg.sender.display_name if msg.sender is not None else None  # kept only for officials (core)
     if event is Event.IMAGE:
         photo = Attachment("photo", url=msg.photo)
-        return Incoming(CHANNEL, sender, text=msg.caption, attachment=photo, group=group)
+        return Incoming(CHANNEL, sender, text=msg.caption, attachment=photo, group=group, name=name)
     if event is Event.STICKER:
         sticker = Attachment("sticker", file_id=msg.sticker, url=msg.url)
-        return Incoming(CHANNEL, sender, attachment=sticker, group=group)
-    return Incoming(CHANNEL, sender, text=msg.text, group=group)
+        return Incoming(CHANNEL, sender, attachment=sticker, group=group, name=name)
+    return Incoming(CHANNEL, sender, text=msg.text, group=group, name=name)
 
 
 class ZaloHook(WebHandler):
