@@ -374,3 +374,15 @@ async def test_the_name_zalo_shows_reaches_the_people_list_and_the_export(pollin
     person = await people.identify(core.db, "zalo", USER, core.clock())
     assert (await people.member(core.db, person.id, None)).name == "Lan"  # type: ignore[union-attr]
     assert (await people.display_names(core.db))[person.id] == "Lan"
+
+
+async def test_a_404_from_delete_webhook_does_not_stop_polling(core: Core, tmp_path: Path) -> None:
+    with FakeZalo() as api:
+        api.fail("deleteWebhook", 404, http_status=404)  # a bot that never had a webhook (seen by other clients)
+        runner = Runner(zalo_settings(api, tmp_path), core=core)
+        await runner.start()
+        try:
+            assert runner.health() == {"zalo": "running"}
+            assert "Chỉ số nội dung 2" in await Bot(api, runner).say("/chiso 2")
+        finally:
+            await runner.stop()

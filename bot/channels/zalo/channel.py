@@ -164,7 +164,7 @@ class ZaloChannel(Channel):
                 assert secret, "a Zalo webhook needs a secret"
                 await self.client.set_webhook(webhook_url, secret)
             else:
-                await self.client.delete_webhook()  # Zalo does not answer getUpdates while a webhook is set
+                await self._no_webhook()
         except Unauthorized as exc:
             self._fail(exc)
             return
@@ -179,6 +179,16 @@ class ZaloChannel(Channel):
         self._worker = asyncio.create_task(self._work(), name="zalo-worker")
         if not webhook_url:
             self._poller = asyncio.create_task(self._poll(), name="zalo-poll")
+
+    async def _no_webhook(self) -> None:
+        """Zalo does not answer getUpdates while a webhook is set; a bot that has none may answer 404 (seen by
+        another client for getWebhookInfo), which only means there is nothing to delete."""
+        try:
+            await self.client.delete_webhook()
+        except ZaloError as exc:
+            if exc.code != 404 or isinstance(exc, Unauthorized):
+                raise
+            log.info("Zalo deleteWebhook: 404, không có webhook để xóa; tiếp tục nhận tin bằng long polling")
 
     async def stop(self) -> None:
         """Stop taking updates, give the queued ones a few seconds, then close the client."""
