@@ -386,3 +386,17 @@ async def test_a_404_from_delete_webhook_does_not_stop_polling(core: Core, tmp_p
             assert "Chỉ số nội dung 2" in await Bot(api, runner).say("/chiso 2")
         finally:
             await runner.stop()
+
+
+async def test_replayed_and_too_old_updates_are_not_answered(polling: Bot, core: Core) -> None:
+    api = polling.api
+    update = api.send_text(USER, "/chiso 3", message_id="aa00000000000000000a")
+    for _ in range(5):  # consumed updates coming back on every poll, as a live client reported
+        api.deliver(update)
+    week_ago = int((time.time() - 8 * 86400) * 1000)  # older than the ids kept in the database
+    api.deliver(api.message(USER, "message.text.received", "bb00000000000000000b", text="/chiso 4", date=week_ago))
+    await asyncio.to_thread(api.wait_for, "sendMessage", 1)
+    await polling.settle()
+    answers = [m["text"] for m in api.sent()]
+    assert sum("Chỉ số nội dung 3" in t for t in answers) == 1, "handled once"
+    assert not any("Chỉ số nội dung 4" in t for t in answers), "a message too old to be de-duplicated is dropped"

@@ -12,6 +12,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import suppress
 
@@ -28,6 +29,7 @@ from bot.web import WebHandler
 from handlers.core.locks import KeyedLock
 from handlers.core.messages import APOLOGY, Attachment, Incoming, Reply
 from handlers.core.router import Core
+from storage import seen
 from storage.db import utc_now
 
 CHANNEL = "zalo"
@@ -38,6 +40,9 @@ UNSUPPORTED = (
     "nhân dân xã, phường nơi bạn cư trú, gọi điện đến Ủy ban nhân dân xã, phường, hoặc nhờ người thân hỏi giúp."
 )
 PRUNE_EVERY = dt.timedelta(hours=1)
+POLL_FLOOR = 1.0  # seconds between polls that brought nothing new
+RECENT = 10_000  # update keys remembered in memory, to recognise a replay before it is queued
+TOO_OLD = seen.KEEP - dt.timedelta(hours=1)  # older messages' ids may be pruned already: never answer them
 DRAIN = 5.0  # seconds given to queued updates at shutdown
 
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
@@ -120,6 +125,7 @@ class ZaloChannel(Channel):
         self._poller: asyncio.Task[None] | None = None
         self._pruned: dt.datetime | None = None
         self._warned_image = False
+        self._recent: OrderedDict[str, None] = OrderedDict()
         self.files = httpx.AsyncClient(timeout=30)  # evidence downloads
 
     @classmethod
@@ -237,8 +243,26 @@ class ZaloChannel(Channel):
                 await asyncio.sleep(wait)
                 continue
             failures = 0
-            for update in updates:
+            fresh = [u for u in updates if not self._replayed(u)]
+            for update in fresh:
                 await self._queue.put(update)
+            if not fresh:  # nothing new (an empty answer, or updates handed out again): never a busy loop
+                await asyncio.sleep(POLL_FLOOR)
+
+    def _replayed(self, update: Update) -> bool:
+        """An update handed out again by a poll (a live client saw consumed updates come back every time): its
+        key was queued lately. Older than the ids kept in the database, it is dropped by its date as well."""
+        key = event_key(update)
+        if key in self._recent:
+            return True
+        self._recent[key] = None
+        while len(self._recent) > RECENT:
+            self._recent.popitem(last=False)
+        sent = update.message.date if update.message is not None else None
+        too_old = sent is not None and dt.datetime.fromtimestamp(sent / 1000, dt.UTC) < self.clock() - TOO_OLD
+        if too_old:
+            log.info("Bỏ qua tin Zalo quá cũ (%s): mã tin đã quên sau %d ngày", update.event_name, TOO_OLD.days)
+        return too_old
 
     async def _work(self) -> None:
         """Start each update's task in arrival order (bounded); the per-chat lock keeps a chat's order."""
