@@ -114,24 +114,33 @@ class Sweeper:
         if quiet(now, self.zone, self.quiet_hours):
             return stats  # held until the morning
         gate = asyncio.Semaphore(self.concurrency)
+        # at most this many rows in flight or sent but not yet recorded: what a crash can send twice
+        unrecorded = asyncio.Semaphore(2 * self.concurrency)
         sent: list[int] = []
 
+        async def record() -> None:
+            group, sent[:] = sent[:], []  # taken before the write, so no other sender writes it again
+            await outbox.mark_sent(self.db, group, self.clock())
+            for _ in group:
+                unrecorded.release()
+
         async def one(row: Row) -> None:
+            await unrecorded.acquire()
             async with gate:
                 status = await self._send(row, now)
-                stats[status] += 1
-                if status == "sent":
-                    sent.append(row.id)
-            if len(sent) >= self.concurrency:  # one write for a group: a commit per message costs more than it
-                group, sent[:] = sent[:], []  # taken before the write, so no other sender writes it again
-                await outbox.mark_sent(self.db, group, self.clock())
+            stats[status] += 1
+            if status != "sent":
+                unrecorded.release()  # recorded by _send already
+            else:
+                sent.append(row.id)
+                if len(sent) >= self.concurrency:  # one write for a group: a commit each costs more than a send
+                    await record()
 
         while rows := await outbox.due(self.db, now, self.batch):
             ready = await self._sendable(rows, now, stats)
             claimed = await outbox.claim(self.db, [r.id for r in ready], self.owner, self.clock() + self.lease)
             await asyncio.gather(*(one(r) for r in ready if r.id in claimed))
-            group, sent[:] = sent[:], []
-            await outbox.mark_sent(self.db, group, self.clock())
+            await record()
             if len(rows) < self.batch or stats["retry"] >= len(rows):
                 break
         return stats
