@@ -1,14 +1,37 @@
-"""Questions nobody could answer, kept for curators: the text and the time, never who asked."""
+"""Questions nobody could answer, kept for curators: the text (contact details and ID numbers scrubbed) and the
+time, never who asked."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from content.normalize import normalize
 from storage.db import Db, stamp
 
 MAX_QUESTION = 500
+
+# What someone may type into a question that would identify them, most specific first: an e-mail may hold
+# digits, and a phone number is told from an ID number by its prefix and length. The lookbehinds let a
+# pattern start only where a number or address starts, so a long run of letters scans in linear time.
+_SEP = r"[ .\-()]{0,2}"
+_SCRUB: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
+    # 0xxxxxxxxx (mobile) or 0xxxxxxxxxx (landline, old 11-digit mobiles), or +84/84 instead of the 0
+    (re.compile(rf"(?<![\w+(])\(?(?:\+84|84|0)(?:{_SEP}[1-9])(?:{_SEP}\d){{8,9}}(?!\d)"), "[số điện thoại]"),
+    # CCCD (12 digits) and CMND (9), unbroken or in groups of three; not with dots, the way sums are written
+    (re.compile(r"(?<![\d.,])\d{3}(?:[ \-]?\d{3}){3}(?!\d|[.,]\d)"), "[số giấy tờ]"),
+    (re.compile(r"(?<![\d.,])\d{3}(?:[ \-]?\d{3}){2}(?!\d|[.,]\d)"), "[số giấy tờ]"),
+    (re.compile(r"(?<!\d)\d{8,}(?!\d)"), "[số tài khoản]"),  # a bank account or any other long number
+]
+
+
+def scrub(text: str) -> str:
+    """The question with phone numbers, e-mail addresses, ID and account numbers replaced by markers."""
+    for pattern, marker in _SCRUB:
+        text = pattern.sub(marker, text)
+    return text
 
 
 @dataclass(frozen=True)
@@ -19,7 +42,8 @@ class Gap:
 
 
 async def record(db: Db, question: str, now: dt.datetime) -> None:
-    text = question.strip()[:MAX_QUESTION]
+    # Scrubbed before it is cut, so that a number split by the cut cannot leave its first digits behind.
+    text = scrub(question.strip())[:MAX_QUESTION]
     await db.execute(
         "INSERT INTO question_gaps (question, normalized, asked_at) VALUES (?, ?, ?)",
         (text, normalize(text), stamp(now)),
