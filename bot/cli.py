@@ -7,7 +7,6 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from bot import admin_cli
 from bot.app import build_core
@@ -44,10 +43,9 @@ async def content_gaps(database: Path, limit: int, zone: str) -> int:
     if not rows:
         print("Chưa có câu hỏi nào chưa trả lời được.")
         return 0
-    tz = ZoneInfo(zone)
-    print(f"{'Số lần':>6}  {'Lần cuối':<16}  Câu hỏi")
-    for gap in rows:
-        print(f"{gap.count:>6}  {gap.last_asked.astimezone(tz):%d/%m/%Y %H:%M}  {gap.question}")
+    print(f"{'Số lần':>6}  {'Ngày cuối':<10}  Câu hỏi (đã che số điện thoại, email, số giấy tờ)")
+    for gap in rows:  # stored by the day (UTC), so shown as a date only
+        print(f"{gap.count:>6}  {gap.last_asked:%d/%m/%Y}  {gap.question}")
     return 0
 
 

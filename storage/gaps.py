@@ -44,9 +44,11 @@ class Gap:
 async def record(db: Db, question: str, now: dt.datetime) -> None:
     # Scrubbed before it is cut, so that a number split by the cut cannot leave its first digits behind.
     text = scrub(question.strip())[:MAX_QUESTION]
+    # the day only (UTC midnight): a to-the-second time would match the asker's session row
+    day = dt.datetime.combine(now.astimezone(dt.UTC).date(), dt.time(), dt.UTC)
     await db.execute(
         "INSERT INTO question_gaps (question, normalized, asked_at) VALUES (?, ?, ?)",
-        (text, normalize(text), stamp(now)),
+        (text, normalize(text), stamp(day)),
     )
 
 
