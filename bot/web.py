@@ -2,33 +2,75 @@
 
 Routes: each channel's own (its webhook, e.g. POST /telegram, POST /zalo), GET /images/<name> (images Zalo
 fetches by URL), GET /healthz. A webhook checks its platform's secret header in constant time before reading
-the update (`WebHandler.check_secret`), answers at once and leaves the work to the channel's own queue. Bodies
-over MAX_BODY are refused by the HTTP layer before any handler runs.
+the update (`WebHandler.check_secret`), answers at once and leaves the work to the channel's own queue. A body
+over MAX_BODY is answered 413 before any handler runs (`_BodyCap`). A wrong secret is logged at most once a
+minute per path, and tornado's access log keeps 4xx at DEBUG, so a flood of refused requests cannot fill the log.
 """
 
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import mimetypes
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from tornado import httputil
 from tornado.httpserver import HTTPServer
+from tornado.log import access_log
 from tornado.netutil import bind_sockets
 from tornado.web import Application as WebApp
 from tornado.web import HTTPError, RequestHandler
 
 MAX_BODY = 1 << 20  # 1 MiB: a text update is a few kB; Zalo images arrive as URLs, not bytes
+# An oversized body is read and dropped up to this size, then answered 413: answering before it is read would
+# mean closing with unread data, which resets the connection and loses the answer. Beyond it, tornado itself
+# answers a bare 400 and closes.
+DRAIN_LIMIT = 8 * MAX_BODY
 log = logging.getLogger(__name__)
 
 
 def secret_ok(given: str | None, expected: str) -> bool:
     """Constant-time comparison, so the secret cannot be guessed one character at a time from timings."""
     return given is not None and hmac.compare_digest(given.encode(), expected.encode())
+
+
+class LogThrottle:
+    """At most one line per key every `every` seconds; the next line written tells how many were left out."""
+
+    def __init__(self, every: float = 60, clock: Callable[[], float] = time.monotonic) -> None:
+        self.every = every
+        self.clock = clock
+        self._last: dict[str, float] = {}
+        self._left_out: dict[str, int] = {}
+
+    def allow(self, key: str) -> int | None:
+        """None: leave this line out. Otherwise write it: the number of lines left out since the last one."""
+        now = self.clock()
+        last = self._last.get(key)
+        if last is not None and now - last < self.every:
+            self._left_out[key] = self._left_out.get(key, 0) + 1
+            return None
+        self._last[key] = now
+        return self._left_out.pop(key, 0)
+
+
+def _left_out(count: int) -> str:
+    return f"; {count} lần khác trước đó không ghi lại" if count else ""
+
+
+def _access_log(handler: RequestHandler) -> None:
+    """tornado's access log, but 4xx at DEBUG (tornado writes WARNING): a refusal worth knowing is logged,
+    rate-limited, where it is decided, and a line per refused request would let anyone flood the log."""
+    status = handler.get_status()
+    level = logging.INFO if status < 400 else logging.DEBUG if status < 500 else logging.ERROR
+    request = handler.request
+    took = 1000.0 * request.request_time()
+    access_log.log(level, "%d %s %s (%s) %.2fms", status, request.method, request.uri, request.remote_ip, took)
 
 
 class ImageStore:
@@ -64,7 +106,11 @@ class WebHandler(RequestHandler):
 
     def check_secret(self, header: str, expected: str) -> None:
         if not secret_ok(self.request.headers.get(header), expected):
-            log.warning("Webhook %s: sai hoặc thiếu %s (từ %s)", self.request.path, header, self.request.remote_ip)
+            # keyed by path: only routed webhooks call this, so the keys are few
+            left_out = self.settings["log_throttle"].allow(self.request.path)
+            if left_out is not None:
+                path, ip = self.request.path, self.request.remote_ip
+                log.warning("Webhook %s: sai hoặc thiếu %s (từ %s)%s", path, header, ip, _left_out(left_out))
             raise HTTPError(403)
 
 
@@ -101,6 +147,7 @@ class WebServer:
         if self.images is not None:
             self._routes.append((r"/images/([A-Za-z0-9_-]+(?:\.[a-z]+)?)", Images, {"store": self.images}))
         self._server: HTTPServer | None = None
+        self.warnings = LogThrottle()
 
     def add(self, routes: list[tuple[str, type[RequestHandler], dict[str, Any]]]) -> None:
         """A channel's routes; added before `start`."""
@@ -108,9 +155,13 @@ class WebServer:
 
     async def start(self, host: str, port: int) -> int:
         """Listen on host:port (0 picks a free port) and return the port."""
-        app = WebApp(self._routes, default_handler_class=_NotFound)
+        app = WebApp(
+            self._routes, default_handler_class=_NotFound, log_function=_access_log, log_throttle=self.warnings
+        )
         # Timeouts so that a slow or idle client cannot hold a connection open for ever.
-        self._server = HTTPServer(app, max_body_size=MAX_BODY, body_timeout=30, idle_connection_timeout=60)
+        self._server = HTTPServer(
+            _BodyCap(app, self.warnings), max_body_size=DRAIN_LIMIT, body_timeout=30, idle_connection_timeout=60
+        )
         sockets = bind_sockets(port, address=host)
         self._server.add_sockets(sockets)
         bound = int(sockets[0].getsockname()[1])
@@ -127,3 +178,75 @@ class WebServer:
 class _NotFound(WebHandler):
     def prepare(self) -> None:
         raise HTTPError(404)
+
+
+class _BodyCap(httputil.HTTPServerConnectionDelegate):
+    """In front of the application: each request goes through a `_CappedRequest`."""
+
+    def __init__(self, app: WebApp, throttle: LogThrottle) -> None:
+        self.app = app
+        self.throttle = throttle
+
+    def start_request(self, server_conn: object, request_conn: httputil.HTTPConnection) -> httputil.HTTPMessageDelegate:
+        return _CappedRequest(self.app.start_request(server_conn, request_conn), request_conn, self.throttle)
+
+    def on_close(self, server_conn: object) -> None:
+        self.app.on_close(server_conn)
+
+
+class _CappedRequest(httputil.HTTPMessageDelegate):
+    """Passes a request on to the application unless its body is over MAX_BODY, by Content-Length or, for a
+    chunked body, once that much has arrived. Such a body is dropped as it arrives, never buffered, and the
+    request is answered 413 once it is read; no handler sees it."""
+
+    def __init__(self, app: httputil.HTTPMessageDelegate, conn: httputil.HTTPConnection, throttle: LogThrottle) -> None:
+        self.app = app
+        self.conn = conn
+        self.throttle = throttle
+        self.size = 0
+        self.path = ""
+        self.too_big = False
+        self.app_open = False  # the application has the headers and has not been told to drop the request
+
+    def headers_received(
+        self, start_line: httputil.RequestStartLine | httputil.ResponseStartLine, headers: httputil.HTTPHeaders
+    ) -> Awaitable[None] | None:
+        self.path = getattr(start_line, "path", "")
+        self.too_big = _declared_length(headers) > MAX_BODY
+        if self.too_big:
+            return None
+        self.app_open = True
+        return self.app.headers_received(start_line, headers)
+
+    def data_received(self, chunk: bytes) -> Awaitable[None] | None:
+        self.size += len(chunk)
+        if not self.too_big and self.size > MAX_BODY:
+            self.too_big = True
+            self.on_connection_close()  # the application drops what it has buffered
+        return None if self.too_big else self.app.data_received(chunk)
+
+    def finish(self) -> None:
+        if not self.too_big:
+            self.app.finish()
+            return
+        left_out = self.throttle.allow("413")  # one key: any path may be asked for
+        if left_out is not None:
+            log.info("Từ chối (413) thân yêu cầu quá %d byte tới %s%s", MAX_BODY, self.path, _left_out(left_out))
+        body = json.dumps({"ok": False, "description": "Payload Too Large"}).encode()
+        headers = httputil.HTTPHeaders({"Content-Type": "application/json; charset=UTF-8"})
+        headers["Content-Length"] = str(len(body))
+        self.conn.write_headers(httputil.ResponseStartLine("HTTP/1.1", 413, "Payload Too Large"), headers, body)
+        self.conn.finish()
+
+    def on_connection_close(self) -> None:
+        if self.app_open:
+            self.app_open = False
+            self.app.on_connection_close()
+
+
+def _declared_length(headers: httputil.HTTPHeaders) -> int:
+    """The Content-Length, or 0 when absent or malformed (tornado itself refuses a malformed one)."""
+    try:
+        return int(headers.get("Content-Length", "0").split(",")[0])
+    except ValueError:
+        return 0
