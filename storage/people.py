@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from storage.db import Db, Row, stamp, transaction
 
@@ -15,6 +15,7 @@ class Person:
     unit_id: int | None = None
     province: str | None = None
     everywhere: bool = False  # a bootstrap admin listed in ADMIN_IDS: every province, while listed
+    new: bool = field(default=False, compare=False)  # created by this message (identify): its first contact
 
     @property
     def is_official(self) -> bool:
@@ -57,7 +58,7 @@ async def identify(db: Db, channel: str, external_id: str, now: dt.datetime) -> 
             (channel, external_id, person_id, stamp(now)),
         )
     assert person_id is not None
-    return Person(id=person_id, role="citizen")
+    return Person(id=person_id, role="citizen", new=True)
 
 
 async def set_role(

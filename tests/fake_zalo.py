@@ -4,7 +4,8 @@ It follows the documented surface (see README, "Zalo"): /bot<TOKEN>/<method> wit
 {ok, result, error_code, description} envelope, getUpdates returning ONE update per call with no offset and
 error 408 when the long poll ends empty, setWebhook with a required secret_token, then webhook deliveries
 as POSTs carrying X-Bot-Api-Secret-Token. sendMessage refuses texts over 2,000 characters as Zalo does.
-Faults can be injected per method; every call is recorded so tests can assert what the bot sent.
+Faults can be injected per method, and a chat can be marked as having blocked the bot; every call is
+recorded so tests can assert what the bot sent.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class FakeZalo(LocalApi):
         self.webhook: dict[str, str] | None = None
         self._updates: list[dict[str, Any]] = []
         self._faults: dict[str, list[tuple[int, int]]] = {}  # method -> [(error_code, http_status)]
+        self._blocked: dict[str, tuple[int, int]] = {}  # chat id -> (error_code, http_status) of every send
         super().__init__(self._handler())
 
     # --- what a user does ------------------------------------------------------------------------
@@ -54,6 +56,12 @@ class FakeZalo(LocalApi):
 
     def send_text(self, user_id: str, text: str, message_id: str | None = None) -> dict[str, Any]:
         return self.deliver(self.message(user_id, "message.text.received", message_id, text=text))
+
+    def send_group_text(self, group_id: str, user_id: str, text: str) -> dict[str, Any]:
+        """A member's message in a group: the bot gets only those that mention it or reply to it (Zalo's docs)."""
+        update = self.message(user_id, "message.text.received", text=text)
+        update["message"]["chat"] = {"id": group_id, "chat_type": "GROUP"}
+        return self.deliver(update)
 
     def send_image(self, user_id: str, url: str, caption: str | None = None) -> dict[str, Any]:
         extra = {"caption": caption} if caption else {}
@@ -119,6 +127,16 @@ class FakeZalo(LocalApi):
         with self._cond:
             self._faults.setdefault(method, []).extend([(error_code, http_status)] * times)
 
+    def block(self, chat_id: str, error_code: int = 403, http_status: int = 403) -> None:
+        """The person blocked the bot or left: every send to `chat_id` fails. Zalo documents no code for this;
+        403, Telegram's "Forbidden", is what the channel assumes (bot/channels/zalo/api.py, `REFUSED`)."""
+        with self._cond:
+            self._blocked[chat_id] = (error_code, http_status)
+
+    def unblock(self, chat_id: str) -> None:
+        with self._cond:
+            self._blocked.pop(chat_id, None)
+
     def pending(self) -> int:
         """Updates waiting for getUpdates."""
         with self._cond:
@@ -167,6 +185,11 @@ class FakeZalo(LocalApi):
     def _send(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if not params.get("chat_id"):
             return 400, {"ok": False, "error_code": 400, "description": "chat_id"}
+        with self._cond:
+            refused = self._blocked.get(params["chat_id"])
+        if refused is not None and method != "sendChatAction":
+            code, status = refused
+            return status, {"ok": False, "error_code": code, "description": "Forbidden: người dùng đã chặn bot"}
         if method == "sendMessage" and not 1 <= utf16_units(params.get("text") or "") <= 2000:
             return 400, {"ok": False, "error_code": 400, "description": "text phải dài 1–2000 ký tự"}
         if method == "sendPhoto":

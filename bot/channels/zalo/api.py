@@ -4,7 +4,7 @@ Our own rather than the python-zalo-bot package, which hides `ok: false` bodies 
 set a webhook inside a running event loop and stops polling on the first handler error.
 
 Every call checks the {ok, result, error_code, description} envelope whatever the HTTP status. 401 raises
-Unauthorized (the channel stops); 429, 5xx and network errors are retried with exponential back-off. The
+Unauthorized (the channel stops); 408, 429, 5xx and network errors are retried with exponential back-off. The
 token is part of every URL, so URLs are never logged and error messages never contain them.
 """
 
@@ -24,6 +24,12 @@ log = logging.getLogger(__name__)
 
 TEXT_LIMIT = 2000  # sendMessage text and sendPhoto caption
 NO_UPDATE = 408  # what getUpdates answers when the long poll ends empty
+# Codes of a send that no retry can deliver: the person blocked the bot or left, or the chat is unknown.
+# Zalo documents no such error: its table (docs of 6/8/2025) lists only 400 (bad request), 401, 403 (labelled
+# "internal server error"), 404 ("not found"), 408 and 429. The API copies Telegram's (envelope, method names,
+# secret header), so we read 403 as Telegram's "Forbidden: bot was blocked" and 404 as "no such chat". Assumed,
+# not seen from a real account; if wrong, the cost is small: the person counts as blocked until they write again.
+REFUSED = frozenset({403, 404})
 
 
 class ZaloError(Exception):
@@ -40,7 +46,7 @@ class Unauthorized(ZaloError):
 
 
 class Retryable(ZaloError):
-    """Quota exceeded (429), a server error or a network failure: worth trying again later."""
+    """Quota exceeded (429), a timeout (408), a server error or a network failure: worth trying again later."""
 
 
 class ZaloClient:
@@ -165,6 +171,6 @@ class ZaloClient:
 def _error_for(code: int) -> type[ZaloError]:
     if code == 401:
         return Unauthorized
-    if code == 429 or code >= 500:
+    if code in (NO_UPDATE, 429) or code >= 500:  # 408: Zalo timed out; the request may well pass next time
         return Retryable
     return ZaloError

@@ -19,9 +19,10 @@ from contextlib import suppress
 import httpx
 from tornado.web import HTTPError
 
-from bot.channels.base import Channel, Fetcher, ImagePublisher, RetryLater, Route, Sender
+from bot.channels.base import Blocked, Channel, Fetcher, ImagePublisher, RetryLater, Route, Sender
 from bot.channels.plain import as_text, split_text, units
-from bot.channels.zalo.api import TEXT_LIMIT, Retryable, Unauthorized, ZaloClient, ZaloError
+from bot.channels.zalo.api import REFUSED, TEXT_LIMIT, Retryable, Unauthorized, ZaloClient, ZaloError
+from bot.channels.zalo.mentions import strip_mention
 from bot.channels.zalo.models import Event, Update, parse_webhook
 from bot.evidence import url_fetcher
 from bot.settings import Settings
@@ -34,8 +35,8 @@ from storage.db import utc_now
 
 CHANNEL = "zalo"
 UNSUPPORTED = (
-    "Xin lỗi, tôi không đọc được tin nhắn này: Zalo không chuyển nội dung tin nhắn của một số tài khoản "
-    "(ví dụ tài khoản được bảo vệ) đến chatbot.\n\n"
+    "Xin lỗi, tôi là trợ lý trả lời tự động và không đọc được tin nhắn này: Zalo không chuyển nội dung tin nhắn "
+    "của một số tài khoản (ví dụ tài khoản được bảo vệ) đến chatbot.\n\n"
     "Để được hỗ trợ, bạn vui lòng liên hệ trực tiếp Bộ phận tiếp nhận và trả kết quả (một cửa) của Ủy ban "
     "nhân dân xã, phường nơi bạn cư trú, gọi điện đến Ủy ban nhân dân xã, phường, hoặc nhờ người thân hỏi giúp."
 )
@@ -56,7 +57,8 @@ def event_key(update: Update) -> str:
     return "sha256:" + hashlib.sha256(update.model_dump_json().encode()).hexdigest()
 
 
-def to_incoming(update: Update) -> Incoming | None:
+def to_incoming(update: Update, names: tuple[str, ...] = ()) -> Incoming | None:
+    """The update as the core reads it; in a group, without the mention of the bot (`names`: its own)."""
     msg = update.message
     event = update.event
     if msg is None or event is None or event is Event.UNSUPPORTED:
@@ -66,13 +68,17 @@ def to_incoming(update: Update) -> Incoming | None:
         return None
     group = msg.chat is not None and msg.chat.chat_type.upper() == "GROUP"
     name = msg.sender.display_name if msg.sender is not None else None  # kept only for officials (core)
+
+    def text(typed: str | None) -> str | None:  # a private message is passed exactly as typed
+        return strip_mention(typed, names) if group and typed else typed
+
     if event is Event.IMAGE:
         photo = Attachment("photo", url=msg.photo)
-        return Incoming(CHANNEL, sender, text=msg.caption, attachment=photo, group=group, name=name)
+        return Incoming(CHANNEL, sender, text=text(msg.caption), attachment=photo, group=group, name=name)
     if event is Event.STICKER:
         sticker = Attachment("sticker", file_id=msg.sticker, url=msg.url)
         return Incoming(CHANNEL, sender, attachment=sticker, group=group, name=name)
-    return Incoming(CHANNEL, sender, text=msg.text, group=group, name=name)
+    return Incoming(CHANNEL, sender, text=text(msg.text), group=group, name=name)
 
 
 class ZaloHook(WebHandler):
@@ -126,6 +132,7 @@ class ZaloChannel(Channel):
         self._pruned: dt.datetime | None = None
         self._warned_image = False
         self._recent: OrderedDict[str, None] = OrderedDict()
+        self.names: tuple[str, ...] = ()  # the bot's own, from getMe: removed from group messages that mention it
         self.files = httpx.AsyncClient(timeout=30)  # evidence downloads
 
     @classmethod
@@ -179,6 +186,7 @@ class ZaloChannel(Channel):
             self.state = "failed"
             self.failed.set()
             return
+        self.names = tuple(n for n in (me.account_name,) if n)
         mode = "webhook" if webhook_url else "long polling"
         log.info("Kênh Zalo: bot %s, nhận tin bằng %s", me.account_name or me.id, mode)
         self.state = "running"
@@ -315,7 +323,7 @@ class ZaloChannel(Channel):
             if update.event is Event.UNSUPPORTED:
                 await self.send(chat_id, Reply(UNSUPPORTED))
                 return
-            incoming = to_incoming(update)
+            incoming = to_incoming(update, self.names)
             if incoming is None:
                 return
             await self._typing(chat_id)
@@ -375,12 +383,18 @@ async def _cancel(task: asyncio.Task[None] | None) -> None:
 
 
 def sender(channel: ZaloChannel) -> Sender:
-    """Delivery of outbox messages on Zalo; Zalo documents no 'blocked' error, so none is reported."""
+    """Delivery of outbox messages on Zalo: its errors translated to the sweep's outcomes. A refused recipient
+    (api.REFUSED, an assumption) is Blocked, so it is tried once and the person marked inactive; quota, timeouts
+    and server or network errors are RetryLater; any other error fails this attempt."""
 
     async def send(external_id: str, text: str) -> None:
         try:
             await channel.send(external_id, Reply(text))
         except Retryable as busy:  # the client's own retries are spent: the sweep comes back later
             raise RetryLater(60) from busy
+        except ZaloError as refused:
+            if refused.code in REFUSED:
+                raise Blocked() from refused
+            raise
 
     return send
