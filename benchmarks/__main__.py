@@ -1,9 +1,11 @@
 """`make bench`: prints figures, each beside the reference it is a ratio to; nothing here is a pass/fail test."""
 
 from benchmarks import (
+    answers_bench,
     broadcast_bench,
     chart_bench,
     load_bench,
+    org_bench,
     outbox_bench,
     reports_bench,
     scale_bench,
@@ -11,8 +13,10 @@ from benchmarks import (
 )
 
 search_bench.main()
+answers_bench.main()
 load_bench.main()
 scale_bench.main()
+org_bench.main()
 reports_bench.main()
 outbox_bench.main()
 broadcast_bench.main()

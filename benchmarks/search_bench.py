@@ -1,5 +1,5 @@
-"""Search latency (p50, p99) and throughput at the real knowledge-base size and at a synthetic 20× size,
-and top-1 accuracy on the independent question set in tests/data/questions.yaml."""
+"""Search latency (p50, p99) and throughput at the real knowledge-base size and at a synthetic 20× size, over
+the questions of tests/data/questions.yaml. (What people receive is measured by answers_bench.)"""
 
 from __future__ import annotations
 
@@ -69,24 +69,3 @@ def main() -> None:
             f"{label:>14}: {len(corpus):>6} tài liệu, dựng chỉ mục {build:7.1f} ms, "
             f"p50 {p50:.2f} ms, p99 {p99:.2f} ms, {qps:,.0f} câu/giây"
         )
-    from content.search import Verdict, verdict
-    from handlers.core.router import Core  # noqa: F401  (accuracy uses the same verdict the core uses)
-
-    index = SearchIndex(docs)
-    right = confident = 0
-    misses = []
-    for q, expect in qs:
-        hits = index.search(q)
-        top = hits[0].doc.id if hits else None
-        if top in expect:
-            right += 1
-            confident += verdict(hits) is Verdict.ANSWER
-        else:
-            misses.append((q, expect, top))
-    n = len(qs)
-    print(f"Độ chính xác top-1: {right}/{n} = {right / n:.1%}; trả lời ngay (không cần gợi ý): {confident}/{n}")
-    plain = [(q, e) for q, e in qs if q == q.encode("ascii", "ignore").decode()]
-    ok_plain = sum(1 for q, e in plain if (h := index.search(q)) and h[0].doc.id in e)
-    print(f"  trong đó gõ không dấu: {ok_plain}/{len(plain)}")
-    for q, expect, top in misses[:15]:
-        print(f"  sai: {q!r} → {top} (mong đợi {expect[0]})")

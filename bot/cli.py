@@ -8,25 +8,35 @@ import logging
 import sys
 from pathlib import Path
 
-from bot import admin_cli
+from bot import admin_cli, org_cli
 from bot.app import build_core
 from bot.channels import console
 from bot.logs import setup_logging
 from bot.settings import Settings
 from content.loader import ContentError, load
+from handlers.core.router import NOTICE
+from handlers.knowledge import brief
+from handlers.knowledge.documents import Documents
 from storage import gaps
 from storage.db import InUse, MigrationError, ProcessLock, connect
 
 log = logging.getLogger("bot")
 
 
-def content_check() -> int:
+def content_check(data: Path | None = None) -> int:
     try:
-        kb = load()
+        kb = load(data) if data else load()
     except ContentError as exc:
         print("Nội dung KHÔNG hợp lệ:")
         for problem in exc.problems:
             print(f"  - {problem}")
+        return 1
+    # a first reply fits one Zalo message, with room for the notice a new person gets before it
+    long = Documents(kb).oversized(brief.MAX_REPLY - len(NOTICE) - 2)
+    if long:
+        print("Nội dung KHÔNG hợp lệ: câu trả lời đầu tiên dài quá một tin Zalo (2.000 ký tự):")
+        for doc_id, size in long:
+            print(f"  - {doc_id}: {size} ký tự")
         return 1
     print("Nội dung hợp lệ:")
     for kind, n in kb.counts.items():
@@ -49,7 +59,7 @@ async def content_gaps(database: Path, limit: int, zone: str) -> int:
     return 0
 
 
-async def chat(settings: Settings, database: Path, user: str) -> int:
+async def chat(settings: Settings, database: Path, user: str, scripted: bool = False) -> int:
     lock = ProcessLock(database)
     lock.acquire()
     try:
@@ -59,7 +69,7 @@ async def chat(settings: Settings, database: Path, user: str) -> int:
         print("Không khởi động được: nội dung không hợp lệ.\n" + "\n".join(exc.problems))
         return 1
     try:
-        return await console.run(core, user=user)
+        return await console.run(core, user=user, scripted=scripted)
     finally:
         await core.close()
         lock.release()
@@ -95,22 +105,27 @@ def _main(argv: list[str] | None) -> int:
     p_chat = sub.add_parser("chat", help="trò chuyện trên console")
     p_chat.add_argument("--db", type=Path, help="tệp SQLite (mặc định: DATABASE)")
     p_chat.add_argument("--user", default="local", help="mã người dùng trên console")
+    p_chat.add_argument("--json", action="store_true", help="mỗi trả lời một dòng JSON (text, choices, kind…)")
     sub.add_parser("run", help="chạy các kênh đã cấu hình")
     p_content = sub.add_parser("content", help="kiểm tra nội dung, xem câu hỏi chưa trả lời được")
     p_content.add_argument("action", choices=["check", "gaps"])
     p_content.add_argument("--db", type=Path)
     p_content.add_argument("--limit", type=int, default=50)
+    p_content.add_argument("--data", type=Path, help="thư mục nội dung (mặc định: nội dung đi kèm)")
     admin_cli.add_parsers(sub)
+    org_cli.add_parsers(sub)
     args = parser.parse_args(argv)
     if args.command == "content" and args.action == "check":
-        return content_check()
+        return content_check(args.data)
     settings = Settings()
     database = getattr(args, "db", None) or settings.database
     if args.command == "content":
         return asyncio.run(content_gaps(database, args.limit, settings.timezone))
     if args.command == "chat":
-        return asyncio.run(chat(settings, database, args.user))
+        return asyncio.run(chat(settings, database, args.user, args.json))
     handled = admin_cli.dispatch(args, settings)
+    if handled is None:
+        handled = org_cli.dispatch(args, settings)
     if handled is not None:
         return handled
     setup_logging()

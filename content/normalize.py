@@ -1,5 +1,6 @@
-"""Vietnamese text normalisation for search: people type without diacritics, with đ as d, in any case, and
-with the abbreviations of local government ("ubnd", "tthc", "hđnd")."""
+"""Vietnamese text normalisation for search: people type without diacritics, with đ as d, in any case, with
+the abbreviations of local government ("ubnd", "tthc", "hđnd") and chat ("ko", "dc", "ntn"), and with the
+leftovers of a Telex or VNI keyboard ("xax phair", "co6ng khai")."""
 
 from __future__ import annotations
 
@@ -42,9 +43,14 @@ ABBREVIATIONS: dict[str, str] = {
     "vs": "voi",
     "cntt": "cong nghe thong tin",
     "papi2023": "papi 2023",
+    "kh": "ke hoach",
 }
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?")
+_TELEX_DOUBLES = re.compile(r"(aa|ee|oo|dd|aw|ow|uw)")
+_TELEX_TONE = re.compile(r"(?<=[a-z])[sfrxj]$")
+_VNI = re.compile(r"(?<=[aeiouy])[1-9]|(?<=d)9")
+_DIGITS = re.compile(r"[0-9]{2}")
 
 
 def strip_diacritics(text: str) -> str:
@@ -60,9 +66,24 @@ def normalize(text: str) -> str:
     plain = strip_diacritics(text)
     words: list[str] = []
     for token in _TOKEN.findall(plain):
-        words.append(ABBREVIATIONS.get(token, token))
+        word = ABBREVIATIONS.get(token)
+        if word is None:
+            typed = untelex(token)
+            word = ABBREVIATIONS.get(typed, typed)
+        words.append(word)
     return " ".join(words)
 
 
 def tokens(text: str) -> list[str]:
     return normalize(text).split()
+
+
+def untelex(word: str) -> str:
+    """A syllable typed on a Telex or VNI keyboard whose accents did not compose, without the marks: they are
+    letters ("xax" = xã, "ngaan" = ngân, "phair" = phải, "dduwowcj" = được) or digits after a vowel ("co6ng" =
+    công). Safe on any Vietnamese word: none ends in s, f, r, x or j, or doubles a letter or has a w; an English
+    word ("index") changes the same way in the question and in the knowledge base."""
+    vni = any(c.isalpha() for c in word) and not _DIGITS.search(word)  # "papi2024" is a word and a year
+    plain = _VNI.sub("", word) if vni else word
+    plain = _TELEX_DOUBLES.sub(lambda m: m.group(1)[0], plain)
+    return _TELEX_TONE.sub("", plain) if len(plain) > 2 else plain

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from handlers.core.router import NOTICE
+
 
 def chat(tmp_path: Path, lines: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -14,10 +16,10 @@ def chat(tmp_path: Path, lines: str, *args: str) -> subprocess.CompletedProcess[
     )
 
 
-def test_disclosure_question_lists_items_with_legal_basis(tmp_path: Path) -> None:
+def test_disclosure_question_lists_items_with_their_source(tmp_path: Path) -> None:
     out = chat(tmp_path, "xa phai cong khai nhung gi\n")
     assert out.returncode == 0, out.stderr
-    assert "Căn cứ: Luật Thực hiện dân chủ ở cơ sở" in out.stdout
+    assert "Nguồn: Luật Thực hiện dân chủ ở cơ sở" in out.stdout
     assert "  [1] " in out.stdout
     assert out.stdout.endswith("\n\n")
 
@@ -37,3 +39,9 @@ def test_gaps_command_shows_questions_without_people(tmp_path: Path) -> None:
         capture_output=True, text=True, check=True,
     )
     assert "lịch cúp điện tuần sau" in out.stdout
+
+
+def test_the_first_reply_says_it_is_automated_and_the_next_do_not(tmp_path: Path) -> None:
+    first = chat(tmp_path, "/help\n/chiso 5\n", "--user", "lan")
+    assert first.stdout.count(NOTICE) == 1 and first.stdout.index(NOTICE) < first.stdout.index("/chiso")
+    assert NOTICE not in chat(tmp_path, "/help\n", "--user", "lan").stdout, "a new process, the same person"

@@ -94,3 +94,21 @@ def test_missing_source_names_file_and_entry(tmp_path: Path) -> None:
 def test_content_check_command_prints_counts() -> None:
     out = subprocess.run([sys.executable, "-m", "bot", "content", "check"], capture_output=True, text=True, check=True)
     assert "câu hỏi thường gặp" in out.stdout and "nội dung thành phần: 28" in out.stdout
+
+
+def test_content_check_refuses_a_first_reply_longer_than_one_zalo_message(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    plan = yaml.safe_load((data / "plans" / "dong-thap-2024.yaml").read_text(encoding="utf-8"))
+    for n in range(30):  # the list of plans is one reply: thirty more plans make it too long
+        plan["id"] = f"ban-sao-{n}"
+        (data / "plans" / f"ban-sao-{n}.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    command = [sys.executable, "-m", "bot", "content", "check", "--data", str(data)]
+    out = subprocess.run(command, capture_output=True, text=True)
+    assert out.returncode == 1 and "plan:all" in out.stdout and "2.000 ký tự" in out.stdout
+
+
+def test_no_first_reply_is_longer_than_one_zalo_message(kb: KnowledgeBase) -> None:
+    from handlers.knowledge.documents import Documents
+
+    assert Documents(kb).oversized(1700) == []

@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.channels import console
 from handlers.core.context import Config
 from handlers.core.messages import APOLOGY, Attachment, Incoming
-from handlers.core.router import NOT_FOUND, Core
+from handlers.core.router import NOT_FOUND, NOTICE, Core
 
 
 def msg(text: str | None = None, user: str = "u1", **kw) -> Incoming:
@@ -55,10 +55,14 @@ async def test_subdimension_by_code(core: Core) -> None:
     assert "hộ nghèo" in text and "Xã có thể làm" in text and "Nguồn" in text
 
 
-async def test_disclosure_list_has_legal_basis(core: Core) -> None:
-    text = await ask(core, "xa phai cong khai nhung gi")
-    assert "Căn cứ: Luật Thực hiện dân chủ ở cơ sở" in text
-    assert text.count("Căn cứ:") >= 10
+async def test_disclosure_list_is_short_with_the_details_behind_a_choice(core: Core) -> None:
+    await core.handle(msg("/help"))  # not a first contact, whose reply opens with NOTICE: the list as usually seen
+    first = (await core.handle(msg("xa phai cong khai nhung gi")))[0]
+    assert len(first.text) <= 1300 and "16 nhóm" in first.text
+    assert "Nguồn: Luật Thực hiện dân chủ ở cơ sở" in first.text and "Luật 97/2025" in first.text
+    assert first.choices[-1].value == "doc:full:ck:all"
+    details = (await core.handle(msg(choice="doc:full:ck:all")))[0].text
+    assert details.count("Căn cứ:") >= 10
 
 
 async def test_poor_household_posting_duration(core: Core) -> None:
@@ -85,7 +89,7 @@ async def test_choices_are_per_person(core: Core) -> None:
 
 async def test_unknown_question_is_recorded_without_the_person(core: Core) -> None:
     text = await ask(core, "giá vàng hôm nay bao nhiêu", user="citizen-42")
-    assert text == NOT_FOUND
+    assert text == f"{NOTICE}\n\n{NOT_FOUND}", "the first reply to citizen-42: the notice, then the answer"
     rows = [dict(r) for r in await core.db.fetchall("SELECT * FROM question_gaps")]
     assert len(rows) == 1 and rows[0]["question"] == "giá vàng hôm nay bao nhiêu"
     assert "citizen-42" not in str(rows)
@@ -154,3 +158,11 @@ async def test_the_console_answers_an_internal_error_and_goes_on(core: Core, mon
     with contextlib.redirect_stdout(out):
         await console.run(core, "u1", stdin=io.StringIO("boom\n/chiso 5\n"), out_dir=Path("/tmp"))
     assert APOLOGY in out.getvalue() and "Chỉ số nội dung 5" in out.getvalue()
+
+
+async def test_a_new_persons_first_reply_says_once_that_it_is_automated(core: Core) -> None:
+    assert "\n" not in NOTICE and "tự động" in NOTICE and "Một cửa" in NOTICE, "one line: automated, who to ask"
+    first = await core.handle(msg("xa phai cong khai nhung gi", user="moi-den"))
+    assert first[0].text.startswith(NOTICE + "\n\n") and "16 nhóm" in first[0].text
+    assert NOTICE not in await ask(core, "xa phai cong khai nhung gi", user="moi-den"), "once per person"
+    assert (await ask(core, "/help", user="nguoi-khac")).startswith(NOTICE)

@@ -13,7 +13,7 @@ from bot.channels import telegram
 from bot.channels.plain import split_text
 from bot.evidence import fetch_pending
 from bot.settings import Settings
-from handlers.core.router import Core
+from handlers.core.router import NOTICE, Core
 from handlers.invitations import flow as invite_flow
 from tests.fake_telegram import FakeBotApi
 
@@ -137,7 +137,8 @@ async def test_many_chats_at_once_each_in_order(running: FakeBotApi, core: Core)
     await wait(api, len(asked) * 2)
     mine = [m["text"] for m in api.sent("sendMessage") if int(m["chat_id"]) == USER]
     expected = [core.documents.render(f"dim:{k}").text.splitlines()[0] for k in asked]  # type: ignore[union-attr]
-    assert [text.splitlines()[0] for text in mine] == expected
+    assert mine[0].startswith(NOTICE), "the first reply to someone new opens with the notice"
+    assert [text.removeprefix(NOTICE + "\n\n").splitlines()[0] for text in mine] == expected
 
 
 async def test_an_edited_message_is_not_taken_as_an_answer(running: FakeBotApi, core: Core) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 # what every channel answers when handling a message failed: the person knows, and the channel goes on
 APOLOGY = "Xin lỗi, đã có lỗi khi xử lý tin nhắn. Bạn vui lòng thử lại sau ít phút."
@@ -52,6 +52,13 @@ class Render:
         return self.fn(*self.args)
 
 
+# What a reply is, for scripts that judge answers (`chat --json`) without reading the wording: "answer";
+# "suggestions" (choices of entries that might be meant); "not_found"; "decline" (the bot knows the question
+# and that it holds no answer, e.g. a commune's PAPI score); "clarify" (it asks which province, which year);
+# "greeting"; "prompt" (a step of a conversation such as /baocao).
+Kind = Literal["answer", "suggestions", "not_found", "decline", "clarify", "greeting", "prompt"]
+
+
 @dataclass(frozen=True)
 class Reply:
     text: str
@@ -61,3 +68,4 @@ class Reply:
     document: bytes | None = None
     document_name: str | None = None
     render: Render | None = None  # becomes `image` or `document` before a channel sees the reply
+    kind: Kind = "answer"

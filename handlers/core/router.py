@@ -24,7 +24,9 @@ from handlers.core.messages import Choice, Incoming, Reply
 from handlers.files.pool import Renderer
 from handlers.invitations.register import register
 from handlers.knowledge.documents import Documents, choice
+from handlers.knowledge.plan_questions import PlanQuestions
 from handlers.registry import FLOWS, HANDLERS
+from handlers.scores import outside
 from handlers.scores.router import Scores
 from storage import gaps, people, seen, sessions
 from storage.db import Database, utc_now
@@ -63,6 +65,13 @@ NOT_FOUND = (
     "Câu hỏi đã được ghi lại (không kèm thông tin của bạn) để bổ sung nội dung."
 )
 STALE = "Lựa chọn này không còn hiệu lực. Gõ /help để xem các lệnh."
+# Zalo's terms (and plain courtesy on every channel): say once that this is an automated system and what it keeps,
+# as README "What it does" and storage/gaps.py describe it: the account id and the conversation's state; unanswered
+# questions without who asked. One line, before the first reply to someone new.
+NOTICE = (
+    "🤖 Trợ lý PAPI trả lời tự động, không phải cán bộ. Bot lưu mã tài khoản, trạng thái trò chuyện và (ẩn danh) "
+    "câu hỏi chưa trả lời được. Cần gặp cán bộ: Bộ phận Một cửa UBND xã, phường."
+)
 GREETINGS = {"xin chao", "chao", "chao ban", "chao bot", "hello", "hi", "alo", "a lo", "chao ad", "chao admin"}
 
 
@@ -107,6 +116,7 @@ class Core:
         self.clock = clock
         self.documents = Documents(kb)
         self.scores = Scores(kb)
+        self.plan_questions = PlanQuestions(kb)
         self.index = index or SearchIndex(self.documents.docs())
         self.renderer = renderer or Renderer()
         self.bot_usernames: dict[str, str] = {}  # per channel, for invitation deep links
@@ -151,6 +161,10 @@ class Core:
         ctx = Ctx(self.kb, self.db, person, now, self.config, self.bot_usernames.get(msg.channel), msg.channel)
         loaded = await sessions.load(self.db, msg.channel, msg.user_id)
         replies, session = await self._route(msg, ctx, loaded)
+        if person.new and replies:  # someone's first contact: the notice, once (NOTICE says why)
+            replies = [replace(replies[0], text=f"{NOTICE}\n\n{replies[0].text}"), *replies[1:]]
+        if session.flow is not None:  # a step of a guided conversation, not an answer to a question
+            replies = [replace(r, kind="prompt") if r.kind == "answer" else r for r in replies]
         if replies:
             session = replace(session, choices=[(c.label, c.value) for c in replies[-1].choices])
         # a step asked of the person counts as seen only once the channel confirms it sent the replies
@@ -171,7 +185,7 @@ class Core:
         if listed:
             if person.role != "admin" or person.province is not None:
                 await people.set_role(self.db, person.id, "admin")
-            return Person(person.id, "admin", everywhere=True)
+            return Person(person.id, "admin", everywhere=True, new=person.new)
         if person.role == "admin" and person.province is None:
             return await people.set_role(self.db, person.id, "citizen")
         return person
@@ -259,7 +273,9 @@ class Core:
     async def _info(self, name: str, arg: str, role: str, group: bool) -> Reply:
         if name == "start":
             extra = ADMIN_WELCOME if role == "admin" else OFFICIAL_WELCOME if role in commands.OFFICIALS else ""
-            return Reply(GROUP_WELCOME) if group else Reply(WELCOME + extra, _menu(role))
+            if group:
+                return Reply(GROUP_WELCOME, kind="greeting")
+            return Reply(WELCOME + extra, _menu(role), kind="greeting")
         if name == "help":
             lines = [f"/{c.name} – {c.description}" for c in commands.for_role(role)]
             return Reply("Các lệnh:\n" + "\n".join(lines) + "\n\nHoặc gõ câu hỏi bất kỳ về PAPI và công khai ở xã.")
@@ -284,21 +300,34 @@ class Core:
         return self.documents.render(f"sub:{code}" if "." in code else f"dim:{code}")
 
     async def _question(self, text: str, now: dt.datetime) -> Reply:
+        norm = normalize(text)
+        other = outside.other_index(norm)
+        if other is not None:  # PCI, SIPAS…: an entry that speaks of that index, or a clear "not held"
+            hits = self.index.search(text)
+            if verdict(hits) is Verdict.ANSWER and other[0] in normalize(hits[0].doc.body):
+                return self.documents.render(hits[0].doc.id, text) or outside.not_papi(other[1])
+            return outside.not_papi(other[1])
+        if outside.asks_local_score(norm) and not self.scores.provinces(text):
+            return outside.no_local_score()
         if self.scores.wants(text):
             return await self.scores.respond(text)
+        planned = self.plan_questions.answer(text, self.documents)
+        if planned is not None:
+            return planned
         coded = self._code(text)
         if coded:
             return coded
         hits = self.index.search(text)
         decision = verdict(hits)
         if decision is Verdict.ANSWER:
-            reply = self.documents.render(hits[0].doc.id)
+            reply = self.documents.render(hits[0].doc.id, text)
             if reply:
                 return reply
         if decision is Verdict.SUGGEST:
             return Reply(
                 "Tôi chưa chắc bạn hỏi gì. Có phải một trong những câu sau?",
                 tuple(choice(h.doc.title, h.doc.id) for h in hits[:3]),
+                kind="suggestions",
             )
         await gaps.record(self.db, text, now)
-        return Reply(NOT_FOUND, _menu("citizen"))
+        return Reply(NOT_FOUND, _menu("citizen"), kind="not_found")

@@ -9,14 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from content.aspects import aspects
 from content.loader import KnowledgeBase
-from content.models import CitizenRight, Dimension, DisclosureItem, FaqEntry, Plan, SubDimension
+from content.models import Cited, CitizenRight, Dimension, DisclosureItem, FaqEntry, Plan, SubDimension
 from content.search import Doc
 from handlers.core import render
 from handlers.core.messages import Choice, Reply
+from handlers.knowledge import brief
 
 PAPI_SOURCE = "Bảng chỉ tiêu cấp tỉnh PAPI chính thức 2022 và 2023 (papi.org.vn)"
 DATA_BOOST = 0.02
+STRUCTURED = ("ck", "quyen", "plan", "dim", "sub")  # the entries an FAQ entry may restate
 LEVELS = {"province": "cấp tỉnh", "district": "cấp huyện/thị xã", "commune": "cấp xã"}
 
 
@@ -35,6 +38,24 @@ class Documents:
         self._rights = {r.id: r for r in kb.disclosure.rights}
         self._plans = {p.id: p for p in kb.plans}
         self._faq = {f.id: f for f in kb.faq}
+
+    def oversized(self, limit: int) -> list[tuple[str, int]]:
+        """Entries whose first reply is longer than `limit` characters: `content check` refuses them, since a
+        first reply must fit one Zalo message."""
+        replies = ((d.id, self.render(d.id)) for d in self.docs())
+        return [(doc_id, len(r.text)) for doc_id, r in replies if r is not None and len(r.text) > limit]
+
+    def linked(self, a: str, b: str) -> bool:
+        """Whether one entry points at the other, or both at the same structured entry: then they answer
+        the same question, and being close in search is no sign of doubt."""
+        ours, theirs = self._links(a), self._links(b)
+        return b in ours or a in theirs or bool(ours & theirs)
+
+    def _links(self, doc_id: str) -> set[str]:
+        kind, _, key = doc_id.partition(":")
+        if kind == "faq" and key in self._faq:
+            return {d for ref in self._faq[key].related if (d := _related_doc(ref)) and d.split(":")[0] in STRUCTURED}
+        return set()
 
     # --- search documents ----------------------------------------------------------------------
 
@@ -77,7 +98,7 @@ class Documents:
 
     def _body(self, doc_id: str) -> str:
         """The answer as a person reads it, without the source line: the search matches its words too."""
-        reply = self.render(doc_id)
+        reply = self.full(doc_id)
         return (reply.text if reply else "").split(render.SOURCE)[0]
 
     # --- rendering -----------------------------------------------------------------------------
@@ -95,10 +116,87 @@ class Documents:
         finder = lookups.get(kind)
         return finder(key) if finder else None
 
-    def render(self, doc_id: str) -> Reply | None:
+    def render(self, doc_id: str, question: str = "") -> Reply | None:
+        """The first reply for a document: what the question asks of it, in one short message (brief.py),
+        with the whole entry behind a choice. `full:<id>` is that whole entry."""
+        if doc_id.startswith("full:"):
+            return self.full(doc_id[5:])
+        if doc_id == "ck:all":
+            return self.disclosure_list()
+        reply = self.full(doc_id)
+        if reply is None:
+            return None
+        shaped = self._parts(doc_id, question)
+        if shaped is None:
+            return reply
+        title, parts, default, entry = shaped
+        text, cut = brief.compose(title, brief.ordered(parts, aspects(question), default), entry)
+        if not cut:
+            return reply
+        return replace(reply, text=text, choices=(*reply.choices, choice(brief.MORE, f"full:{doc_id}")))
+
+    def _parts(self, doc_id: str, question: str) -> tuple[str, dict[str, str], list[str], Cited | None] | None:
+        """A document as named parts for a brief reply: (title, parts, their default order, cited entry)."""
+        kind, _, key = doc_id.partition(":")
+        if kind == "ck" and key in self._items:
+            i = self._items[key]
+            papi = [f"{c} {self._subs[c][1].name_vi}" for c in i.papi if c in self._subs]
+            parts = {
+                "summary": i.summary, "how_long": _field("Thời hạn", i.duration),
+                "where": "Hình thức:\n" + render.bullets(i.forms), "when": _field("Thời điểm", i.timing),
+                "basis": "Căn cứ pháp lý:\n" + render.bullets(i.legal_basis),
+                "papi": f"Liên quan PAPI: {', '.join(papi)}" if papi else "",
+            }
+            return i.title, parts, ["summary", "how_long", "where", "when", "basis", "papi"], i
+        if kind == "sub" and key in self._subs:
+            d, sub = self._subs[key]
+            parts = {
+                "about": f"Thuộc chỉ số nội dung {d.number}: {d.name_vi}. Thang điểm: {sub.scale}.",
+                "measures": f"Khảo sát hỏi người dân: {sub.measures}",
+                "tasks": f"Xã có thể làm:\n{render.bullets(sub.commune_actions)}",
+            }
+            return f"Nội dung thành phần {sub.code}: {sub.name_vi}", parts, ["about", "measures", "tasks"], sub
+        if kind == "quyen" and key in self._rights:
+            r = self._rights[key]
+            basis = f"Căn cứ: {'; '.join(r.legal_basis)}"
+            parts = {"summary": r.summary, "tasks": render.bullets(r.items), "basis": basis}
+            return r.title, parts, ["summary", "tasks", "basis"], r
+        if kind == "dim" and key.isdigit() and int(key) in self._dims:
+            d = self._dims[int(key)]
+            subs = "\n".join(f"{s.code} {s.name_vi} ({s.scale})" for s in d.subdimensions)
+            parts = {"about": d.description, "scale": f"Thang điểm: {d.scale}; có từ năm {d.since}.",
+                     "subs": f"Nội dung thành phần:\n{subs}"}
+            return f"Chỉ số nội dung {d.number}: {d.name_vi} ({d.name_en})", parts, ["about", "subs", "scale"], d
+        if kind == "plan" and key in self._plans:
+            return self._plan_parts(self._plans[key], brief.dimension(question))
+        if kind == "faq" and key in self._faq:
+            f = self._faq[key]
+            paragraphs = {str(n): p for n, p in enumerate(f.answer.strip().split("\n\n"))}
+            return f.questions[0], paragraphs, list(paragraphs), f
+        return None
+
+    def _plan_parts(self, p: Plan, dimension: int | None) -> tuple[str, dict[str, str], list[str], Cited]:
+        """A plan by what is asked of it: its number and date, targets (for the dimension named, or the total
+        first), results quoted, reports, tasks."""
+        targets = sorted(p.targets, key=lambda t: (t.dimension != dimension, t.year))
+        if dimension is not None and any(t.dimension == dimension for t in targets):
+            targets = [t for t in targets if t.dimension == dimension]
+        reports = (f"{r.title} → {r.to}: {render.deadline(r.deadline)}" for r in p.reports)
+        parts = {
+            "issued": _issued(p),
+            "summary": p.summary.strip().split("\n")[0],
+            "target": "Mục tiêu:\n" + render.bullets(t.text for t in targets) if targets else "",
+            "result": "Kết quả được nêu trong kế hoạch:\n" + render.bullets(s.text for s in p.scores_quoted)
+            if p.scores_quoted else "",
+            "report": "Báo cáo:\n" + render.bullets(reports) if p.reports else "",
+            "tasks": f"Kế hoạch có {len(p.tasks)} nhiệm vụ: chọn «Xem các nhiệm vụ».",
+        }
+        return render.plan_label(p), parts, ["issued", "summary", "target", "tasks"], p
+
+    def full(self, doc_id: str) -> Reply | None:
         kind, _, key = doc_id.partition(":")
         if key == "all":
-            overview = {"dim": self.dimensions, "ck": self.disclosure_list, "plan": self.plan_list}.get(kind)
+            overview = {"dim": self.dimensions, "ck": self.disclosure_details, "plan": self.plan_list}.get(kind)
             return overview() if overview else None
         if kind == "dim" and key.isdigit() and int(key) in self._dims:
             return self.dimension(self._dims[int(key)])
@@ -140,18 +238,32 @@ class Documents:
         text = render.page(f"Nội dung thành phần {s.code}: {s.name_vi} ({s.name_en})", body, s)
         return Reply(text, (choice(f"Về chỉ số nội dung {d.number}", f"dim:{d.number}"),))
 
-    def disclosure_list(self) -> Reply:
+    def disclosure_details(self) -> Reply:
+        """Every item with its legal basis and duration: the whole list behind the first reply's choice."""
         lines = [
             f"{n}. {i.title}\n   Căn cứ: {i.legal_basis[0]}. {i.duration.strip().splitlines()[0].lstrip('- ')}"
             for n, i in enumerate(self.kb.disclosure.items, start=1)
         ]
         text = (
             "Những nội dung UBND xã phải công khai, kèm căn cứ pháp lý:\n\n" + "\n".join(lines)
-            + "\n\nChọn một mục để xem hình thức, thời điểm và thời hạn công khai."
             + "\n\n" + render.SOURCE
             + "Luật Thực hiện dân chủ ở cơ sở 10/2022/QH15, Điều 11–13; các văn bản nêu ở từng mục"
         )
         return Reply(text, tuple(choice(i.title, f"ck:{i.id}") for i in self.kb.disclosure.items))
+
+    def disclosure_list(self) -> Reply:
+        """The titles only, numbered: each item's basis, places and duration are one choice away."""
+        items = self.kb.disclosure.items
+        lines = [f"{n}. {i.title}" for n, i in enumerate(items, start=1)]
+        text = (
+            f"UBND xã phải công khai {len(items)} nhóm nội dung:\n" + "\n".join(lines)
+            + "\n\nPhần lớn niêm yết tại trụ sở UBND xã và nhà văn hóa thôn, tổ dân phố, ít nhất 30 ngày liên tục "
+            "(Điều 13). Chọn một mục để xem căn cứ, nơi và thời hạn công khai."
+            + "\n\n" + render.CAUTION + "Luật 97/2025/QH15 (hiệu lực 01/7/2025) sửa một số điều của Luật này; "
+            "chưa kiểm chứng việc các thời hạn có đổi hay không."
+            + "\n" + render.SOURCE + "Luật Thực hiện dân chủ ở cơ sở 10/2022/QH15, Điều 11–13"
+        )
+        return Reply(text, (*(choice(i.title, f"ck:{i.id}") for i in items), choice(brief.MORE, "full:ck:all")))
 
     def disclosure_item(self, item: DisclosureItem) -> Reply:
         papi = [f"{c} {self._subs[c][1].name_vi}" for c in item.papi if c in self._subs]
@@ -226,3 +338,15 @@ def _related_doc(ref: str) -> str | None:
         return f"sub:{ref}"
     kind, _, key = ref.partition(":")
     return {"cong-khai": f"ck:{key}", "quyen": f"quyen:{key}", "plan": f"plan:{key}", "faq": f"faq:{key}"}.get(kind)
+
+
+def _field(label: str, text: str) -> str:
+    """'Thời hạn: 30 ngày', or the label over its lines when the text is a list."""
+    text = text.strip()
+    return f"{label}:\n{text}" if "\n" in text else f"{label}: {text}"
+
+
+def _issued(p: Plan) -> str:
+    """'Số 172/KH-UBND, ngày 20/5/2024, của UBND tỉnh Đồng Tháp', without saying the number twice."""
+    number = "" if p.number and p.number in p.issued_text else f"Số {p.number or '(không ghi trong văn bản)'}; "
+    return f"{number}{p.issued_text}. Cơ quan ban hành: {p.issuer}."

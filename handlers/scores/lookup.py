@@ -32,7 +32,10 @@ REFORM = (
 
 
 def signed(value: float) -> str:
-    return ("+" if value >= 0 else "") + render.number(value)
+    """'+0,43', '-0,02'; a change that rounds to zero is '0,00', never '-0,00'."""
+    if round(value, 2) == 0:
+        return render.number(0.0)
+    return ("+" if value > 0 else "") + render.number(value)
 
 
 def gap(diff: float) -> str:
@@ -73,7 +76,8 @@ class ScoreLookup:
         else:
             text = f"{province} năm {year} ngoài các năm có dữ liệu ({span})."
         text += "\n\n" + render.REFORM + self._reform(province) + f"\n{render.SOURCE}{SOURCE_YEAR}"
-        return Reply(text, (Choice(f"{province} {latest}", f"/diem {province} {latest}"),) if latest else ())
+        choices = (Choice(f"{province} {latest}", f"/diem {province} {latest}"),) if latest else ()
+        return Reply(text, choices, kind="decline")
 
     def _names_of(self) -> dict[int, str]:
         return {d.number: d.name_vi for d in self.kb.papi.dimensions}

@@ -20,7 +20,8 @@ class Mergers(ScoreLookup):
                     f"Dữ liệu có từ {self.table.years[0]} đến {self.table.years[-1]}.")
             text += "\n\n" + render.REFORM + REFORM + f"\n{render.SOURCE}{SOURCE_YEAR}"
             latest = self._latest(province)
-            return Reply(text, (Choice(f"{province} {latest}", f"/diem {province} {latest}"),) if latest else ())
+            offer = (Choice(f"{province} {latest}", f"/diem {province} {latest}"),) if latest else ()
+            return Reply(text, offer, kind="decline")
         others = [f for f in m.former if f != m.new_name]
         if province == m.new_name:
             head = (f"Từ 1/7/2025, tỉnh {m.new_name} mới gồm {', '.join(m.former)}. PAPI chưa có điểm{when} cho "
@@ -43,4 +44,4 @@ class Mergers(ScoreLookup):
         notes = [render.CAUTION + (m.caution or "") + (f" {COMPUTED}" if others else ""), render.REFORM + REFORM]
         sources = "; ".join([*m.sources, SOURCE_YEAR])
         text = "\n".join(lines) + "\n\n" + "\n".join(notes) + f"\n{render.SOURCE}{sources}"
-        return Reply(text, tuple(choices))
+        return Reply(text, tuple(choices), kind="decline")  # the new province has no score: what is known instead

@@ -7,18 +7,23 @@ import re
 import unicodedata
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from content.loader import KnowledgeBase
 from content.normalize import normalize
 
 
-def _words(kb: KnowledgeBase) -> frozenset[str]:
-    """Every word the knowledge base uses, to tell a misspelt province name from ordinary words. (Marks are
-    dropped in one pass over all the text: strip_diacritics goes letter by letter, too slow for this much.)"""
+def _words(kb: KnowledgeBase, names: list[str]) -> frozenset[str]:
+    """Every word the knowledge base uses outside province names, to tell a misspelt name from ordinary
+    words: "tom" is a word ("tóm tắt"), "kon" only part of Kon Tum. (Marks are dropped in one pass over all
+    the text: strip_diacritics goes letter by letter, too slow for this much.)"""
     dumps = [kb.papi.model_dump_json(), kb.disclosure.model_dump_json()]
     dumps += [p.model_dump_json() for p in kb.plans] + [f.model_dump_json() for f in kb.faq]
     text = unicodedata.normalize("NFD", " ".join(dumps).lower().replace("đ", "d"))
-    return frozenset(re.findall(r"[a-z0-9]+", text.encode("ascii", "ignore").decode()))
+    plain = " " + " ".join(re.findall(r"[a-z0-9]+", text.encode("ascii", "ignore").decode())) + " "
+    for name in names:  # longest first, so "thua thien hue" goes before "hue"
+        plain = plain.replace(f" {name} ", " ")
+    return frozenset(plain.split())
 
 
 _BUILT: dict[int, tuple[KnowledgeBase, ProvinceNames]] = {}
@@ -47,7 +52,7 @@ class ProvinceNames:
         self._names = names
         self._keys = sorted(names, key=len, reverse=True)
         self._long_keys = [k for k in self._keys if len(k) >= 5]  # "hn", "hue": too short to guess from a typo
-        self._vocab = _words(kb)
+        self._vocab = _words(kb, self._keys)
 
     def find(self, text: str) -> list[str]:
         """Every province named, in the order written: exact (normalised) names and aliases, longest first
@@ -78,9 +83,12 @@ class ProvinceNames:
                 if all(w in self._vocab for w in words[i : i + size]):
                     continue  # real words, not a typo: "sao bảng" is not Cao Bằng, "làm đường" not Lâm Đồng
                 window = " ".join(words[i : i + size])
-                hit = process.extractOne(window, self._long_keys, scorer=fuzz.ratio, score_cutoff=85, processor=None)
+                hit = process.extractOne(window, self._long_keys, scorer=fuzz.ratio, score_cutoff=80, processor=None)
                 if hit is None or abs(hit[0].count(" ") + 1 - size) > 1:
                     continue
-                if (hit[1] >= 90 or len(hit[0]) >= 8) and (best is None or hit[1] > best[0]):
+                # one slip ("kon tom", "ha tihn": a letter wrong or two swapped) in any name; more in long ones
+                slips = OSA.distance(window, hit[0])
+                if (slips <= 1 or hit[1] >= 90 or (len(hit[0]) >= 8 and hit[1] >= 85)) and (
+                        best is None or hit[1] > best[0]):
                     best = (hit[1], hit[0])
         return self._names[best[1]] if best else None

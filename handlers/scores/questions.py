@@ -43,20 +43,30 @@ class Question:
 
     def has(self, words: tuple[str, ...]) -> bool:
         padded = f" {self.norm} "
-        return any(f" {w} " in padded for w in words)
+        return any(f" {normalize(w)} " in padded for w in words)  # "radar" is normalised as "rada"
+
+
+# A dimension as people name it ("điểm công khai minh bạch", "kiểm soát tham nhũng"), when no number is given.
+DIMENSION_WORDS: dict[int, tuple[str, ...]] = {
+    1: ("tham gia",), 2: ("cong khai", "minh bach"), 3: ("giai trinh",), 4: ("tham nhung",),
+    5: ("thu tuc hanh chinh",), 6: ("dich vu cong",), 7: ("moi truong",), 8: ("dien tu",),
+}
+
+
+def dimension(norm: str) -> int | None:
+    """The one dimension a normalised question names, by number ("chỉ số 5", "d5") or by name."""
+    code = _DIM.search(norm)
+    if code:
+        return int(code.group(1) or code.group(2))
+    named = [n for n, words in DIMENSION_WORDS.items() if any(w in norm for w in words)]
+    return named[0] if len(named) == 1 else None
 
 
 def parse(text: str, provinces: Callable[[str], list[str]]) -> Question:
     # "địa điểm" (a place) is not "điểm" (a score): "địa điểm tiếp dân ở Kon Tum" belongs to search
     norm = normalize(text).replace("dia diem", "dia_diem")
     year = _YEAR.search(norm)
-    dim = _DIM.search(norm)
-    return Question(
-        norm,
-        tuple(provinces(text)),
-        int(year.group(1)) if year else None,
-        int(dim.group(1) or dim.group(2)) if dim else None,
-    )
+    return Question(norm, tuple(provinces(text)), int(year.group(1)) if year else None, dimension(norm))
 
 
 def asks_verdict(text: str) -> bool:

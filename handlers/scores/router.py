@@ -31,10 +31,11 @@ from handlers.scores.questions import (
     TREND_WORDS,
     Question,
 )
+from handlers.scores.rankings import Rankings, asks_ranking
 from handlers.scores.targets import PlanResults
 
 
-class Scores(ScoreCard, Comparisons, PlanResults, Mergers, ScoreCharts):
+class Scores(ScoreCard, Comparisons, PlanResults, Mergers, ScoreCharts, Rankings):
     def __init__(self, kb: KnowledgeBase) -> None:
         super().__init__(kb)
         self.names = names_for(kb)
@@ -54,7 +55,8 @@ class Scores(ScoreCard, Comparisons, PlanResults, Mergers, ScoreCharts):
     asks_verdict = staticmethod(score_questions.asks_verdict)
 
     def wants(self, text: str) -> bool:
-        return score_questions.wants(self.parse(text), text)
+        q = self.parse(text)
+        return score_questions.wants(q, text) or (not q.provinces and _ranks(q))
 
     # --- answering --------------------------------------------------------------------------------
 
@@ -65,7 +67,7 @@ class Scores(ScoreCard, Comparisons, PlanResults, Mergers, ScoreCharts):
     def answer(self, text: str) -> Reply:
         q = self.parse(text)
         if not q.provinces:
-            return self.ask()
+            return self.ranking(q.norm, q.year, q.dimension) if _ranks(q) else self.ask()
         province = q.provinces[0]
         last = self.table.years[-1]
         if q.has(PLAN_WORDS):
@@ -92,4 +94,10 @@ class Scores(ScoreCard, Comparisons, PlanResults, Mergers, ScoreCharts):
             f"và Khánh Hòa 2023\", \"Đồng Tháp có đạt mục tiêu PAPI 2024 không\", \"biểu đồ radar Kon Tum 2023\". "
             f"Dữ liệu có từ {self.table.years[0]} đến {latest}.",
             tuple(Choice(f"{p} {latest}", f"/diem {p} {latest}") for p in sample),
+            kind="clarify",
         )
+
+
+def _ranks(q: Question) -> bool:
+    """Provinces by position: 'tỉnh nào đứng đầu PAPI 2024', '5 tỉnh thấp nhất 2023'."""
+    return asks_ranking(q.norm) and (q.has(("tinh", "tinh thanh", "dia phuong")) or q.has(("papi",)))

@@ -1,0 +1,120 @@
+"""Where the search gate should stand, found on the tuning sets only: `python -m benchmarks.calibrate`.
+
+For every tuning question that reaches search, the hits are computed once and the first hit's reply is judged
+(right facts, one message). Each candidate gate is then scored: right answers, minus twice the wrong ones (a
+confident wrong answer costs more than a suggestion; an answer to an out-of-KB question is a wrong one), and
+it is refused outright if it answers an off-topic question. The held-out sets are never read here.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import cast
+
+from benchmarks.answers import MAX_REPLY, TUNING, Question, has_facts, questions
+from content.loader import load
+from content.search import Gate, Hit, SearchIndex, Verdict, verdict
+from handlers.core.messages import Incoming
+from handlers.knowledge.documents import Documents
+
+
+@dataclass
+class Case:
+    question: Question
+    hits: list[Hit]
+    right: bool  # the first hit's reply has the facts, in one message
+
+
+def cases() -> list[Case]:
+    """The tuning questions the router leaves to search, with their hits."""
+    import asyncio
+    import tempfile
+    from pathlib import Path
+
+    from bot.app import build_core
+    from bot.settings import Settings
+
+    documents = Documents(load())
+    index = SearchIndex(documents.docs())
+    out = []
+
+    async def searched(items: list[Question]) -> list[Question]:
+        with tempfile.TemporaryDirectory() as tmp:
+            core = await build_core(Settings(), Path(tmp) / "c.db")
+            try:
+                kept = []
+                real = core.index
+                for q in items:
+                    spy = _Spy(real)
+                    core.index = cast(SearchIndex, spy)  # it has the one method the router calls
+                    await core.handle(Incoming(channel="console", user_id=f"c-{q.id}", text=q.q))
+                    if spy.used:
+                        kept.append(q)
+                return kept
+            finally:
+                await core.close()
+
+    items = [q for name in TUNING for q in questions(name)]
+    for q in asyncio.run(searched(items)):
+        hits = index.search(q.q)
+        reply = documents.render(hits[0].doc.id, q.q) if hits else None
+        right = bool(reply and has_facts(reply.text, q.must) and len(reply.text) <= MAX_REPLY)
+        out.append(Case(q, hits, right and q.kind == "in_scope"))
+    return out
+
+
+class _Spy:
+    """The core's index, noting whether a question reached it."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+        self.used = False
+
+    def search(self, text: str) -> list[Hit]:
+        self.used = True
+        return self.index.search(text)
+
+
+def score(gate: Gate, found: list[Case], linked: Documents) -> tuple[int, int, int, int] | None:
+    """(objective, right, wrong, suggested) of a gate, or None when it answers what it must not."""
+    right = wrong = suggested = off = 0
+    for c in found:
+        decision = verdict(c.hits, gate, linked.linked)
+        if decision is Verdict.ANSWER:
+            if c.question.kind == "off_topic":
+                off += 1
+            elif c.right:
+                right += 1
+            else:
+                wrong += 1
+        elif decision is Verdict.SUGGEST and c.question.kind == "in_scope":
+            suggested += 1
+    if off:
+        return None
+    return right - 2 * wrong, right, wrong, suggested
+
+
+def main() -> None:
+    found = cases()
+    documents = Documents(load())
+    grid = itertools.product(
+        (0.44, 0.46, 0.48, 0.5, 0.52), (0.0, 0.01, 0.02, 0.03), (0.4, 0.42, 0.44), (0.05, 0.08, 0.12, 1.0),
+        (False, True),
+    )
+    results = []
+    for confident, margin, low, wide, link in grid:
+        gate = Gate(confident=confident, margin=margin, suggest=low, wide_margin=wide, trust_links=link)
+        scored = score(gate, found, documents)
+        if scored is not None:
+            results.append((scored, gate))
+    results.sort(key=lambda r: r[0], reverse=True)
+    print(f"{len(found)} câu hỏi tới phần tìm kiếm (bộ điều chỉnh {', '.join(TUNING)}); 5 ngưỡng tốt nhất:")
+    for (objective, right, wrong, suggested), gate in results[:5]:
+        print(f"  {gate}: mục tiêu {objective}, đúng {right}, sai {wrong}, gợi ý {suggested}")
+    current = score(Gate(), found, documents)
+    print(f"  ngưỡng hiện tại {Gate()}: {current}")
+
+
+if __name__ == "__main__":
+    main()

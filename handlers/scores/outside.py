@@ -1,0 +1,63 @@
+"""Score questions the data cannot answer, recognised so that no PAPI card is taken for them: another index
+(PCI, PAR Index, SIPAS, DTI, ICT Index), or a commune's own score, which PAPI does not have."""
+
+from __future__ import annotations
+
+import re
+
+from content.normalize import normalize
+from handlers.core import render
+from handlers.core.messages import Choice, Reply
+
+# Other indices, normalised as people type them, and their names as a reader knows them.
+OTHER_INDICES: dict[str, str] = {
+    "pci": "PCI (Chỉ số năng lực cạnh tranh cấp tỉnh)",
+    "nang luc canh tranh": "PCI (Chỉ số năng lực cạnh tranh cấp tỉnh)",
+    "par index": "PAR Index (Chỉ số cải cách hành chính)",
+    "par": "PAR Index (Chỉ số cải cách hành chính)",
+    "chi so cai cach hanh chinh": "PAR Index (Chỉ số cải cách hành chính)",
+    "sipas": "SIPAS (Chỉ số hài lòng về sự phục vụ hành chính)",
+    "chi so hai long": "SIPAS (Chỉ số hài lòng về sự phục vụ hành chính)",
+    "dti": "DTI (Chỉ số chuyển đổi số)",
+    "chi so chuyen doi so": "DTI (Chỉ số chuyển đổi số)",
+    "ict index": "ICT Index (Chỉ số sẵn sàng ứng dụng công nghệ thông tin)",
+}
+OTHER_INDICES = {normalize(words): name for words, name in OTHER_INDICES.items()}  # "sipas" is read "sipa"
+SCORE = re.compile(r"\b(?:diem|xep hang|xep thu|dat bao nhieu|bao nhieu diem|hang may|thu may|chi so)\b")
+_LOCAL = re.compile(r"\b(?:xa|phuong|thi tran|huyen|thon|dac khu)\b")
+PAPI_SOURCE = "PAPI: giới thiệu và hỏi đáp, papi.org.vn (khảo sát cấp tỉnh)"
+
+
+def other_index(norm: str) -> tuple[str, str] | None:
+    """(the words, the index's name) of another index a score question names, when it does not name PAPI."""
+    if " papi " in f" {norm} " or not SCORE.search(norm):
+        return None
+    padded = f" {norm} "
+    found = [(words, name) for words, name in OTHER_INDICES.items() if f" {words} " in padded]
+    return found[0] if found else None
+
+
+def asks_local_score(norm: str) -> bool:
+    """'xã tôi được bao nhiêu điểm PAPI': a commune's or district's own PAPI score."""
+    return " papi " in f" {norm} " and SCORE.search(norm) is not None and _LOCAL.search(norm) is not None
+
+
+def not_papi(index: str) -> Reply:
+    return Reply(
+        f"Trợ lý chỉ có số liệu PAPI, không có số liệu {index}. Đó là một chỉ số khác, không phải PAPI; "
+        "số liệu của chỉ số đó cần tra ở nơi công bố chỉ số (kế hoạch của tỉnh đôi khi có trích dẫn: xem /kehoach)."
+        f"\n\n{render.SOURCE}{PAPI_SOURCE}",
+        (Choice("Các kế hoạch", "/kehoach"), Choice("Điểm PAPI các tỉnh", "/diem")),
+        kind="decline",
+    )
+
+
+def no_local_score() -> Reply:
+    return Reply(
+        "PAPI chỉ có điểm cấp tỉnh: khảo sát chọn ngẫu nhiên người dân ở một số xã, phường của mỗi tỉnh để tính "
+        "điểm cho tỉnh, không tính điểm riêng cho từng xã, phường. Xã có thể xem điểm của tỉnh mình và các nội "
+        "dung thành phần để biết việc cần làm."
+        f"\n\n{render.SOURCE}{PAPI_SOURCE}",
+        (Choice("Điểm PAPI các tỉnh", "/diem"), Choice("Các chỉ số nội dung", "/chiso")),
+        kind="decline",
+    )

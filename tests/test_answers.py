@@ -1,0 +1,106 @@
+"""First replies people can act on: short, the asked part first, the right kind of answer for questions the
+data answers (rankings, a plan's target or lead unit), a clear "not held" for what it does not, and typing as
+people type (Telex and VNI leftovers, misspelt provinces). The wording is the bot's; the facts are the data's."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from content.normalize import normalize
+from handlers.core.messages import Incoming, Reply
+from handlers.core.router import Core
+from handlers.scores.lookup import signed
+
+
+async def first(core: Core, text: str, user: str = "asker") -> Reply:
+    await core.handle(Incoming(channel="console", user_id=user, text="/help"))  # past the first-contact notice
+    return (await core.handle(Incoming(channel="console", user_id=user, text=text)))[0]
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("xax phair cong khai gif", "xa phai cong khai gi"),
+    ("dduwowcj bao nhieu dieemr", "duoc bao nhieu diem"),
+    ("co6ng khai nga6n sa1ch xa4", "cong khai ngan sach xa"),
+    ("papi2024 d5 2.3", "papi2024 d5 2.3"),  # years, codes and numbers are kept
+])
+def test_telex_and_vni_leftovers_are_read_as_the_words_meant(typed: str, meant: str) -> None:
+    assert normalize(typed) == meant
+
+
+@pytest.mark.parametrize(("question", "province", "total"), [
+    ("diem papi kon tom 2023", "Kon Tum", "39,96"),
+    ("ha tihn papi 2024 dc bao nhieu diem", "Hà Tĩnh", "45,55"),
+    ("ddaf nawngx papi 2022", "Đà Nẵng", "42,57"),
+])
+async def test_misspelt_provinces_get_their_scores(core: Core, question: str, province: str, total: str) -> None:
+    reply = await first(core, question)
+    assert reply.kind == "answer" and province in reply.text and total in reply.text
+
+
+async def test_rankings_top_bottom_and_by_dimension(core: Core) -> None:
+    top = await first(core, "tỉnh nào đứng đầu papi 2024")
+    assert top.kind == "answer" and "1. Quảng Ninh: 47,82 (vị trí 1/61)" in top.text and "tự tính" in top.text
+    bottom = await first(core, "5 tinh thap nhat papi 2022")
+    assert "1. Cao Bằng: 38,80 (vị trí 61/61)" in bottom.text and "2. Tây Ninh: 39,42 (vị trí 60/61)" in bottom.text
+    dimension = await first(core, "nam 2023 tinh nao co diem cong khai minh bach cao nhat ca nuoc")
+    assert "chỉ số nội dung 2" in dimension.text and "1. Khánh Hòa: 5,88" in dimension.text
+    later = await first(core, "papi 2025 tinh nao dung dau")
+    assert later.kind == "decline" and "chưa có kết quả PAPI 2025" in later.text
+
+
+async def test_other_indices_and_commune_scores_are_declined(core: Core) -> None:
+    pci = await first(core, "chi so PCI khanh hoa nam 2023 bao nhieu diem")
+    assert pci.kind == "decline" and "chỉ có số liệu PAPI" in pci.text and "44,94" not in pci.text
+    commune = await first(core, "xã tôi được bao nhiêu điểm papi")
+    assert commune.kind == "decline" and "chỉ có điểm cấp tỉnh" in commune.text
+    merged = await first(core, "diem papi cua tinh vinh long moi sau sap nhap nam 2024")
+    assert merged.kind == "decline" and "chưa có điểm" in merged.text
+
+
+async def test_a_plans_lead_unit_target_and_report_deadline(core: Core) -> None:
+    lead = await first(core, "theo kh 72 viec phong chong tham nhung ai chu tri")
+    assert "Kế hoạch 72/KH-UBND" in lead.text and "Chủ trì: Cơ quan Kiểm tra - Thanh tra" in lead.text
+    target = await first(core, "dong thap muc tieu chi so tham gia cua nguoi dan nam 2024")
+    assert "4,16" in target.text and "Nguồn: Kế hoạch 172/KH-UBND" in target.text
+    assert "7,04" not in target.text, "the target of the dimension asked for, not every target"
+    report = await first(core, "duyen hai bao cao nam vao ngay nao")
+    assert "28/11" in report.text and len(report.text) <= 1400
+    issued = await first(core, "kế hoạch 172 ban hành ngày nào")
+    assert "ngày 20 tháng 5 năm 2024" in issued.text
+
+
+async def test_first_replies_are_short_with_the_whole_entry_behind_a_choice(core: Core) -> None:
+    how_long = core.documents.render("ck:ho-ngheo", "danh sách hộ nghèo niêm yết mấy ngày")
+    where = core.documents.render("ck:ho-ngheo", "danh sách hộ nghèo niêm yết ở đâu")
+    assert how_long is not None and where is not None
+    assert how_long.text.index("Thời hạn") < how_long.text.index("Hình thức"), "the asked part comes first"
+    assert where.text.index("Hình thức") < where.text.index("Thời hạn")
+    assert len(how_long.text) <= 1300 and "03 ngày làm việc" in how_long.text
+    assert "chưa kiểm chứng" in how_long.text, "a shortened reply still says that something is unverified"
+    more = how_long.choices[-1]
+    assert more.label == "Chi tiết và nguồn đầy đủ"
+    whole = (await core.handle(Incoming(channel="console", user_id="asker", choice=more.value)))[0]
+    assert len(whole.text) > len(how_long.text) and "Căn cứ pháp lý" in whole.text
+
+
+def test_a_change_that_rounds_to_zero_has_no_sign() -> None:
+    assert [signed(-0.001), signed(0.004), signed(0.43), signed(-0.02)] == ["0,00", "0,00", "+0,43", "-0,02"]
+
+
+def test_chat_json_prints_one_object_per_reply_with_its_kind(tmp_path: Path) -> None:
+    lines = "xa phai cong khai nhung gi\n{\"choice\": \"doc:ck:ho-ngheo\"}\ngiá vàng hôm nay\nxin chào\n"
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--json", "--db", str(tmp_path / "c.sqlite3")],
+        input=lines, capture_output=True, text=True, timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    replies = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r["kind"] for r in replies] == ["answer", "answer", "not_found", "greeting"]
+    assert "Danh sách hộ nghèo" in replies[1]["text"]
+    assert replies[0]["choices"][0]["value"] == "doc:ck:ke-hoach-kinh-te-xa-hoi"
+    assert all(set(r) == {"text", "choices", "image", "document", "kind"} for r in replies)
