@@ -207,6 +207,7 @@ class Task(Strict):
     deadline: Deadline
     every_commune: bool = False  # province-wide: each commune's matching unit carries it out
     commune_unit: Text | None = None  # that unit, e.g. "Văn phòng HĐND-UBND xã"
+    communes: list[Text] = []  # or only these communes' matching unit (a plan that names them)
 
 
 class Plan(Cited):
@@ -221,6 +222,10 @@ class Plan(Cited):
     district: Text | None = None
     commune: Text | None = None
     papi_year: int
+    # the effective period, when the plan states one; otherwise from its issue to the end of its year
+    # (handlers/plans/active.py, `period`)
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
     source_file: Text
     summary: Text
     scores_quoted: list[QuotedScore] = []

@@ -1,8 +1,10 @@
 """A summary of what the reminder planner reads (officials and their units, muting, units, recorded event
-dates), so the sweep plans again only when one of them changed, or a new day began."""
+dates, the plans loaded into the database), so the sweep plans again only when one of them changed, or a new day
+began."""
 
 from __future__ import annotations
 
+from storage import plans
 from storage.db import Db
 
 
@@ -14,4 +16,4 @@ async def signature(db: Db) -> tuple[object, ...]:
     )
     units = await db.fetchone("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM units")
     events = await db.fetchone("SELECT COUNT(*), COALESCE(GROUP_CONCAT(name || year || date), '') FROM event_dates")
-    return tuple(officials or ()) + tuple(units or ()) + tuple(events or ())
+    return tuple(officials or ()) + tuple(units or ()) + tuple(events or ()) + await plans.signature(db)

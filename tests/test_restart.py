@@ -24,6 +24,7 @@ from bot.delivery import Sweeper
 from handlers.broadcasts import audience as broadcasts
 from storage.db import connect
 from tests.fake_telegram import FakeBotApi
+from tests.plans_in_force import keep_in_force_in
 
 USER = 5151
 # at most this many messages are in flight, or sent but not yet recorded, when the process dies
@@ -87,6 +88,7 @@ def wait_reply(api: FakeBotApi, chat: int, count: int, timeout: float = 30) -> d
 def test_report_conversation_resumes_after_sigkill(api: FakeBotApi, tmp_path: Path) -> None:
     database = tmp_path / "bot.sqlite3"
     code = cli(database, "invite", "--commune", "Đắk Plô", "--unit", "Văn phòng HĐND-UBND xã").strip().splitlines()[-1]
+    keep_in_force_in(database)  # a bot process on the real clock: Đắk Plô's 2024 plan, in force today
     bot = Bot(api, database)
     bot.start()
     try:

@@ -16,6 +16,7 @@ from bot.settings import Settings
 from handlers.core.router import NOTICE, Core
 from handlers.invitations import flow as invite_flow
 from tests.fake_telegram import FakeBotApi
+from tests.plans_in_force import keep_in_force
 
 USER = 4242
 
@@ -101,6 +102,7 @@ def test_split_text_keeps_every_part_under_the_limit() -> None:
 
 async def test_photo_evidence_is_fetched_into_the_evidence_folder(core: Core, tmp_path: Path) -> None:
     """A report with a photo through the real PTB Application; then the file is downloaded by its file id."""
+    await keep_in_force(core.db)  # the real clock: Đắk Plô's 2024 plan, loaded with a period that includes today
     code, _ = await invite_flow.from_command_line(core.db, core.kb, "Đắk Plô", "Văn phòng HĐND-UBND xã", "official",
                                                   None, False, 7, core.clock())
     with FakeBotApi() as api:
@@ -142,6 +144,7 @@ async def test_many_chats_at_once_each_in_order(running: FakeBotApi, core: Core)
 
 
 async def test_an_edited_message_is_not_taken_as_an_answer(running: FakeBotApi, core: Core) -> None:
+    await keep_in_force(core.db)  # the real clock: Đắk Plô's 2024 plan, loaded with a period that includes today
     code, _ = await invite_flow.from_command_line(core.db, core.kb, "Đắk Plô", "Văn phòng HĐND-UBND xã", "official",
                                                   None, False, 7, core.clock())
     api = running
@@ -157,6 +160,7 @@ async def test_an_edited_message_is_not_taken_as_an_answer(running: FakeBotApi, 
 
 
 async def test_a_step_whose_question_was_not_delivered_is_asked_again(running: FakeBotApi, core: Core) -> None:
+    await keep_in_force(core.db)  # the real clock: Đắk Plô's 2024 plan, loaded with a period that includes today
     code, _ = await invite_flow.from_command_line(core.db, core.kb, "Đắk Plô", "Văn phòng HĐND-UBND xã", "official",
                                                   None, False, 7, core.clock())
     api = running

@@ -25,6 +25,7 @@ from content.loader import KnowledgeBase
 from handlers.core import render
 from handlers.core.context import Ctx
 from handlers.core.messages import Render, Reply
+from handlers.plans.active import clamp, every_plan
 from handlers.reports.assignments import tasks_for
 from storage import org, people, reports
 from storage.db import Database
@@ -60,10 +61,11 @@ async def rows(
     for plan_id, task_id, unit_id, key in current:
         reported.setdefault((plan_id, task_id, unit_id), set()).add(key)
     names = await people.display_names(db)
+    every = await every_plan(db, kb)  # history too: a plan that has ended shows its last period
     out: list[Row] = []
     for unit in units:
-        for a in tasks_for(kb, unit):
-            now_period = a.period(today)
+        for a in tasks_for(every, unit):
+            now_period = a.period(clamp(a.plan, today))
             keys = reported.get((a.plan.id, a.task.id, unit.id), set())
             wanted = [period] if period else sorted(keys | {now_period.key})
             for key in wanted:

@@ -12,6 +12,7 @@ from content.normalize import normalize
 from handlers.core.context import Ctx
 from handlers.core.messages import Choice, Render, Reply
 from handlers.files import charts
+from handlers.plans.active import active_plans
 from handlers.reports.assignments import tasks_for
 from storage import org, reports
 from storage.db import Db
@@ -47,10 +48,11 @@ async def unit_progress(
     broadcast audience all read this, so they can never disagree. Units without tasks are left out."""
     units = [u for u in await org.units(db, province) if u.commune]
     current = await reports.current(db, [u.id for u in units])
+    in_force = await active_plans(db, kb, day)
     out = []
     for unit in units:
         counts = Counter[str]()
-        for a in tasks_for(kb, unit):
+        for a in tasks_for(in_force, unit):
             period = a.period(day)
             if (a.plan.id, a.task.id, unit.id, period.key) in current:
                 counts[REPORTED] += 1

@@ -25,6 +25,8 @@ from content.periods import Period, due_in, events_of, report_key
 from handlers.core import render
 from handlers.core.context import DEFAULT_QUIET, Ctx, QuietHours
 from handlers.core.messages import Choice, Reply
+from handlers.plans.active import PlanSet, active_plans
+from handlers.plans.active import period as in_period
 from handlers.reminders.quiet import hold
 from handlers.reports.assignments import tasks_for
 from storage import event_dates, org, outbox, people, reports
@@ -103,6 +105,7 @@ class Inputs:
     leaders: dict[int, list[people.Official]]  # per commune id, the leaders not muted
     done: dict[tuple[str, str, int, str], reports.Report]
     recorded: dict[tuple[str, int], dt.date]
+    plans: PlanSet  # the plans in force on the day planned for (bundled and loaded: handlers/plans/active.py)
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,8 @@ class Window:
         return self.now - m.at <= STALE
 
 
-async def gather(db: Database, unit_ids: set[int] | None = None) -> Inputs:
+async def gather(db: Database, kb: KnowledgeBase, day: dt.date, unit_ids: set[int] | None = None,
+                 plans: PlanSet | None = None) -> Inputs:
     staff = await people.officials(db)
     by_unit: dict[int, list[people.Official]] = defaultdict(list)
     for o in staff:
@@ -135,20 +139,22 @@ async def gather(db: Database, unit_ids: set[int] | None = None) -> Inputs:
         if o.role == "leader" and not o.muted and o.unit_id in units:
             leaders[units[o.unit_id].commune_id or 0].append(o)
     done = await reports.current(db, list(units))
-    return Inputs(by_unit, units, leaders, done, await event_dates.recorded(db))
+    in_force = plans if plans is not None else await active_plans(db, kb, day)
+    return Inputs(by_unit, units, leaders, done, await event_dates.recorded(db), in_force)
 
 
 async def plan(
     db: Database, kb: KnowledgeBase, now: dt.datetime, zone: ZoneInfo,
     until: dt.datetime | None = None, since: dt.datetime | None = None, unit_ids: set[int] | None = None,
-    quiet: QuietHours = DEFAULT_QUIET,
+    quiet: QuietHours = DEFAULT_QUIET, plans: PlanSet | None = None,
 ) -> list[Item]:
     """Every reminder and overdue notice with a moment in [since, until] for units that have not reported
-    (only `unit_ids` when given). The database is read on the event loop; the planning itself (a second at
-    national scale) runs in a thread, so conversations go on meanwhile."""
+    (only `unit_ids` when given), from the plans in force at `now` (or only `plans`: a plan's preview). The
+    database is read on the event loop; the planning itself (a second at national scale) runs in a thread, so
+    conversations go on meanwhile."""
     window = Window((since or now - LOOKBACK).astimezone(zone), (until or now + dt.timedelta(days=8)).astimezone(zone),
                     zone, quiet, now)
-    inputs = await gather(db, unit_ids)
+    inputs = await gather(db, kb, now.astimezone(zone).date(), unit_ids, plans)
     return await asyncio.to_thread(compute, kb, inputs, window)
 
 
@@ -161,7 +167,7 @@ def compute(kb: KnowledgeBase, inputs: Inputs, window: Window) -> list[Item]:
     for unit in inputs.units.values():
         by_plan: dict[str, list[Task]] = defaultdict(list)
         plans = {}
-        for a in tasks_for(kb, unit):
+        for a in tasks_for(inputs.plans, unit):
             by_plan[a.plan.id].append(a.task)
             plans[a.plan.id] = a.plan
         for plan_id, tasks in by_plan.items():
@@ -182,6 +188,7 @@ def _schedule(kb: KnowledgeBase, p: Plan, inputs: Inputs, window: Window) -> lis
     # periods whose reminders (up to 7 days before) or overdue notices (weeks after) reach the window
     first_due = window.since.date() - dt.timedelta(days=policy.overdue_every_days * policy.overdue_notices + 7)
     last_due = window.until.date() + dt.timedelta(days=max(policy.before_days, default=0))
+    last_due = min(last_due, in_period(p)[1])  # nothing is due after the plan's period ends
     out: list[Due] = []
     for rule in (r for r in p.reports if r.communes):
         for period in due_in(p, rule.deadline, first_due, last_due, dates):
@@ -220,6 +227,7 @@ async def irrelevant(db: Database, kb: KnowledgeBase, rows: list[outbox.Row], no
     muted = await people.muted_among(db, {r.item.person_id for r in reminders})
     units = await org.units_by_id(db, {r.item.unit_id for r in reminders if r.item.unit_id is not None})
     done = await reports.current(db, list(units))
+    in_force = await active_plans(db, kb, now.astimezone(zone).date())
     owed: dict[tuple[int, str], list[Task]] = {}
     out = {}
     for row in reminders:
@@ -230,12 +238,12 @@ async def irrelevant(db: Database, kb: KnowledgeBase, rows: list[outbox.Row], no
             out[row.id] = "thông báo quá hạn đã cũ, đã có thông báo mới hơn"
         elif item.person_id in muted:
             out[row.id] = "người nhận đã tắt nhắc việc"
-        elif (unit := units.get(item.unit_id or 0)) is None or kb.plan(item.plan_id or "") is None:
+        elif (unit := units.get(item.unit_id or 0)) is None or in_force.plan(item.plan_id or "") is None:
             out[row.id] = "đơn vị hoặc kế hoạch không còn"
         else:
             key = (unit.id, item.plan_id or "")
             if key not in owed:
-                owed[key] = [a.task for a in tasks_for(kb, unit) if a.plan.id == item.plan_id]
+                owed[key] = [a.task for a in tasks_for(in_force, unit) if a.plan.id == item.plan_id]
             if all((item.plan_id, t.id, unit.id, item.period) in done for t in owed[key]):
                 out[row.id] = "đơn vị đã báo cáo"
     return out

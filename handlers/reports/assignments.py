@@ -1,18 +1,28 @@
 """Which plan tasks fall to which unit, and the communes and unit names the plans know.
 
 A commune plan's task goes to the commune's units named as its lead; a provincial or district task marked
-`every_commune` goes to the matching unit (usually UBND xã) of every commune of that province or district.
+`every_commune` goes to the matching unit (usually UBND xã) of every commune of that province or district, and
+one naming `communes` to the matching unit of those communes only. Callers pass the plans in force that day
+(`handlers.plans.active.active_plans`); a KnowledgeBase reads the same way (every bundled plan).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from content.loader import KnowledgeBase
 from content.models import Plan, Task
 from content.periods import Period, current
 from storage.org import COMMUNE_UNIT, Unit, place_key, same_place, same_unit
+
+
+class PlanSource(Protocol):
+    @property
+    def plans(self) -> Sequence[Plan]: ...
+
+    def plan(self, plan_id: str) -> Plan | None: ...
 
 
 @dataclass(frozen=True)
@@ -39,7 +49,7 @@ def _in_area(plan: Plan, unit: Unit) -> bool:
     return True
 
 
-def tasks_for(kb: KnowledgeBase, unit: Unit) -> list[Assignment]:
+def tasks_for(kb: PlanSource, unit: Unit) -> list[Assignment]:
     out: list[Assignment] = []
     for plan in kb.plans:
         if unit.commune is None or not _in_area(plan, unit):
@@ -50,17 +60,19 @@ def tasks_for(kb: KnowledgeBase, unit: Unit) -> list[Assignment]:
                     out.append(Assignment(plan, task, "chủ trì"))
                 elif any(same_unit(c, unit.name) for c in task.coordinate):
                     out.append(Assignment(plan, task, "phối hợp"))
-            elif task.every_commune and same_unit(task.commune_unit or COMMUNE_UNIT, unit.name):
+            elif task.communes and not any(same_place(c, unit.commune) for c in task.communes):
+                continue
+            elif (task.every_commune or task.communes) and same_unit(task.commune_unit or COMMUNE_UNIT, unit.name):
                 out.append(Assignment(plan, task, "chủ trì"))
     return out
 
 
-def due_first(kb: KnowledgeBase, unit: Unit, today: dt.date) -> list[Assignment]:
+def due_first(kb: PlanSource, unit: Unit, today: dt.date) -> list[Assignment]:
     """The unit's tasks, nearest deadline of the current period first."""
     return sorted(tasks_for(kb, unit), key=lambda a: (a.period(today).due, a.key))
 
 
-def find(kb: KnowledgeBase, key: str) -> Assignment | None:
+def find(kb: PlanSource, key: str) -> Assignment | None:
     plan_id, _, task_id = key.partition("/")
     plan = kb.plan(plan_id)
     task = next((t for t in plan.tasks if t.id == task_id), None) if plan else None
@@ -75,7 +87,7 @@ class KnownCommune:
     units: tuple[str, ...]
 
 
-def known_communes(kb: KnowledgeBase) -> list[KnownCommune]:
+def known_communes(kb: PlanSource) -> list[KnownCommune]:
     """Communes named by commune plans, with the units their tasks name (generic leads left out)."""
     out = []
     for plan in kb.plans:

@@ -54,12 +54,10 @@ async def ask_task(ctx: Ctx, draft: Draft) -> Reply:
 
 
 async def take_task(ctx: Ctx, answer: Answer, draft: Draft) -> Outcome:
-    keys = {a.key for a in await my_tasks(ctx)}
     key = answer.value.removeprefix(f"{CHOICE}task:")
-    if key not in keys:
+    found = next((a for a in await my_tasks(ctx) if a.key == key), None)
+    if found is None:
         raise Invalid("Hãy chọn một nhiệm vụ trong danh sách (gõ số thứ tự).")
-    found = find(ctx.kb, key)
-    assert found is not None
     period = found.period(ctx.today)
     return Next({**draft, "task": key, "period": period.key, "period_label": period.label})
 
@@ -147,8 +145,10 @@ async def take_difficulties(ctx: Ctx, answer: Answer, draft: Draft) -> Outcome:
     return Next({**draft, "difficulties": text_answer(answer, "khó khăn, đề xuất")})
 
 
-def summary(ctx: Ctx, draft: Draft) -> str:
-    found = find(ctx.kb, draft["task"])
+async def summary(ctx: Ctx, draft: Draft) -> str:
+    """The draft as the person will confirm it; its task is one of the unit's tasks in force (the engine's guard
+    checked it), from a bundled plan or one loaded into the database."""
+    found = next((a for a in await my_tasks(ctx) if a.key == draft["task"]), None) or find(ctx.kb, draft["task"])
     assert found is not None
     lines = [
         f"Nhiệm vụ: {found.task.title} ({render.plan_label(found.plan)})",
@@ -162,7 +162,7 @@ def summary(ctx: Ctx, draft: Draft) -> str:
 
 
 async def ask_confirm(ctx: Ctx, draft: Draft) -> Reply:
-    return Reply("Bước 7/7 – Kiểm tra lại báo cáo:\n\n" + summary(ctx, draft),
+    return Reply("Bước 7/7 – Kiểm tra lại báo cáo:\n\n" + await summary(ctx, draft),
                  (c("Xác nhận", "confirm"), c("Sửa", "edit"), c("Hủy", "cancel")))
 
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 from handlers.core import render
 from handlers.core.context import Ctx
 from handlers.core.messages import Choice, Reply
+from handlers.plans.active import active_plans
 from handlers.reports.assignments import Assignment, due_first
 from storage import org, reports
 from storage.reports import STATUSES
 
 
 async def unit_tasks(ctx: Ctx) -> tuple[org.Unit | None, list[Assignment]]:
-    """The person's current unit and its tasks, nearest deadline first."""
+    """The person's current unit and its tasks in the plans in force today, nearest deadline first."""
     unit = await org.get_unit(ctx.db, ctx.person.unit_id) if ctx.person.unit_id else None
-    return unit, (due_first(ctx.kb, unit, ctx.today) if unit else [])
+    if unit is None:
+        return None, []
+    return unit, due_first(await active_plans(ctx.db, ctx.kb, ctx.today), unit, ctx.today)
 
 
 async def my_tasks(ctx: Ctx) -> Reply:
