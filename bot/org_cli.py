@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from bot.problems import print_invalid
 from bot.settings import Settings
 from handlers.org import importer, official, sheet
 from handlers.org.load import load_map, summary
@@ -74,15 +75,10 @@ async def import_(database: Path, template: UnitsTemplate, path: Path) -> int:
     except sheet.Refused as refused:
         return _fail(f"{path.name}: {refused}")
     except importer.Invalid as invalid:
-        shown = invalid.problems[:importer.MAX_PROBLEMS]
-        print(f"Tệp {path.name} KHÔNG hợp lệ, chưa lưu gì ({len(invalid.problems)} lỗi):", file=sys.stderr)
-        for line in shown:
-            print(f"  - {line}", file=sys.stderr)
-        if len(invalid.problems) > len(shown):
-            print(f"  … và {len(invalid.problems) - len(shown)} lỗi khác.", file=sys.stderr)
+        status = print_invalid(path.name, invalid.problems)
         if invalid.unknown_province:
             print(official.listing(), file=sys.stderr)
-        return 2
+        return status
     finally:
         await db.close()
     print(summary(tally, f"Đã nhập {path.name}"))

@@ -19,6 +19,7 @@ class Invitation:
     role: str
     unit_id: int | None
     province: str | None
+    person_id: int | None = None  # bound to a listed person (`people import`): redeemed by storage.directory
 
 
 def normalize_code(code: str) -> str:
@@ -65,13 +66,17 @@ def unusable(row: Row, now: dt.datetime) -> str | None:
 
 
 async def redeem(db: Db, code: str, person_id: int, now: dt.datetime) -> Invitation | str:
-    """The invitation, marked used in the same statement that checks it; or why it cannot be used."""
+    """The invitation, marked used in the same statement that checks it; or why it cannot be used ("bound":
+    the code is a listed person's, redeemed by storage.directory.claim instead)."""
     row = await db.fetchone(
-        "SELECT id, role, unit_id, province, expires_at, used_at, revoked_at FROM invitations WHERE code_hash = ?",
+        "SELECT id, role, unit_id, province, expires_at, used_at, revoked_at, person_id FROM invitations"
+        " WHERE code_hash = ?",
         (digest(code),),
     )
     if row is None:
         return "unknown"
+    if row["person_id"] is not None:
+        return "bound"
     if reason := unusable(row, now):
         return reason
     claimed = await db.execute(

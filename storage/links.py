@@ -100,11 +100,11 @@ async def redeem(
         await tx.execute(
             "UPDATE identities SET person_id = ? WHERE channel = ? AND external_id = ?", (owner, channel, external_id)
         )
-        await _drop_if_empty(tx, current["person_id"])
+        await drop_if_empty(tx, current["person_id"])
         return owner
 
 
-async def _drop_if_empty(db: Tx, person_id: int) -> None:
+async def drop_if_empty(db: Tx, person_id: int) -> None:
     """Remove a citizen left with no identity. Anything still pointing at them (an outbox row, a report from
     before a revocation) makes the foreign keys refuse: they are then kept, harmless without an identity."""
     with suppress(sqlite3.IntegrityError):  # the failed statement is undone alone; the transaction goes on

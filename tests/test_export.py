@@ -96,7 +96,7 @@ def test_invite_command_prints_the_code_last(tmp_path: Path) -> None:
                "--bot-username", "tro_ly_papi_bot")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
-    assert f"https://t.me/tro_ly_papi_bot?start={lines[-1]}" in done.stdout
+    assert f"https://t.me/tro_ly_papi_bot?start=moi-{lines[-1]}" in done.stdout
     bad = cli("invite", "--db", str(tmp_path / "i.sqlite3"), "--commune", "không có xã này", "--unit", "ubnd xa")
     assert bad.returncode == 2 and "Không tìm thấy xã" in bad.stderr
 

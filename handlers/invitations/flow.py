@@ -21,7 +21,8 @@ NEW_PREFIX = "mới:"
 
 
 def deep_link(code: str, bot_username: str | None) -> str | None:
-    return f"https://t.me/{bot_username}?start={code}" if bot_username else None
+    """The Telegram link that registers with the code: the router's `moi-` namespace of /start payloads."""
+    return f"https://t.me/{bot_username.lstrip('@')}?start=moi-{code}" if bot_username else None
 
 
 async def issue(

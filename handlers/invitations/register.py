@@ -5,13 +5,17 @@ from __future__ import annotations
 from handlers.core.commands import ROLE_NAMES
 from handlers.core.context import Ctx
 from handlers.core.messages import Reply
-from storage import attempts, invitations, org, people
+from storage import attempts, directory, invitations, org, people
 
 REDEEM_ERRORS = {
     "unknown": "Mã mời không đúng. Bạn kiểm tra lại mã (10 ký tự) hoặc xin mã mới từ người quản trị.",
     "used": "Mã mời này đã được dùng. Mỗi mã chỉ dùng một lần; hãy xin mã mới.",
     "expired": "Mã mời đã hết hạn. Hãy xin người quản trị cấp mã mới.",
     "revoked": "Mã mời đã bị thu hồi. Hãy liên hệ người quản trị.",
+    "mine": "Tài khoản này đã gắn với hồ sơ cán bộ của bạn rồi. Gõ /nhiemvu để xem nhiệm vụ.",
+    "channel_taken": "Hồ sơ cán bộ của mã này đã gắn một tài khoản khác trên kênh này. Hãy liên hệ người quản trị.",
+    "registered": ("Tài khoản này đã đăng ký cho một cán bộ khác; mã này dành cho hồ sơ khác trong danh sách của "
+                   "Sở. Nếu đó là bạn, hãy liên hệ người quản trị."),
 }
 TOO_MANY = (f"Bạn đã nhập sai mã mời {attempts.LIMIT} lần trong {attempts.MINUTES} phút. "
             "Vì an toàn, hãy thử lại sau {minutes} phút.")
@@ -26,11 +30,14 @@ async def register(ctx: Ctx, code: str, name: str | None) -> Reply:
     if lock is not None:  # refused before the code is looked up: a guesser learns nothing while waiting
         return Reply((LEAKED if lock.by_code else TOO_MANY).format(minutes=lock.minutes(ctx.now)))
     result = await invitations.redeem(ctx.db, code, ctx.person.id, ctx.now)
+    if result == "bound":  # a listed person's code: this identity becomes theirs, with the list's name and unit
+        result = await directory.claim(ctx.db, code, ctx.channel, ctx.user_id, ctx.now)
     if isinstance(result, str):
         await attempts.failed(ctx.db, ctx.person.id, "invitation", code, result != "unknown", ctx.now)
         return Reply(REDEEM_ERRORS[result])
-    await people.set_role(ctx.db, ctx.person.id, result.role, result.unit_id, result.province)
-    await people.set_name(ctx.db, ctx.person.id, name)
+    if result.person_id is None:
+        await people.set_role(ctx.db, ctx.person.id, result.role, result.unit_id, result.province)
+        await people.set_name(ctx.db, ctx.person.id, name)
     where = ""
     if result.unit_id is not None:
         unit = await org.get_unit(ctx.db, result.unit_id)

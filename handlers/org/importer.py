@@ -21,8 +21,6 @@ from storage.db import Db, transaction
 from storage.divisions import Commune, Province, Tally, exact_key
 from storage.org import place_key, same_unit
 
-MAX_PROBLEMS = 50  # a file wrong on every row is told so in a screenful, not 20,000 lines
-
 
 class Invalid(Exception):
     def __init__(self, problems: list[str], unknown_province: bool = False) -> None:

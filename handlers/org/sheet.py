@@ -52,9 +52,12 @@ class Table:
         return cells[index] if index < len(cells) else ""
 
 
-def read(path: Path, fields: Mapping[str, Recognise]) -> Table:
-    """The rows under the header that names every field (each recognised by its function)."""
-    size = _size(path)
+def read(path: Path, fields: Mapping[str, Recognise], optional: Mapping[str, Recognise] | None = None,
+         max_rows: int = MAX_ROWS) -> Table:
+    """The rows under the header that names every field (each recognised by its function); the `optional`
+    fields found in that header row are in `Table.columns` too."""
+    extra = optional or {}
+    size = file_size(path)
     if size == 0:
         raise Refused("Tệp trống.")
     if size > MAX_BYTES:
@@ -64,40 +67,44 @@ def read(path: Path, fields: Mapping[str, Recognise]) -> Table:
     if suffix in (".xlsm", ".xltm", ".xlsb"):
         raise Refused("Tệp Excel có macro không được nhận: hãy lưu lại dạng .xlsx (Excel Workbook).")
     if suffix == ".xlsx":
-        _check_xlsx(path)
-        return _xlsx_table(path, fields)
+        check_office(path)
+        return _xlsx_table(path, fields, extra, max_rows)
     if suffix == ".csv":
-        return _table(_csv_rows(path), fields)
+        return _table(_csv_rows(path), fields, extra, max_rows)
     raise Refused(f"Chỉ nhận tệp .xlsx hoặc .csv (tệp này là «{suffix or 'không có đuôi'}»).")
 
 
-def _size(path: Path) -> int:
+def file_size(path: Path) -> int:
     try:
         return path.stat().st_size
     except OSError:
         raise Refused(f"Không mở được tệp {path}.") from None
 
 
-def _check_xlsx(path: Path) -> None:
+def check_office(path: Path, app: str = "Excel", suffix: str = ".xlsx", main_part: str = "xl/workbook.xml") -> None:
+    """Refuse, in one line, an Office file that is encrypted, of the old binary format, macro-enabled, a zip
+    bomb, or not that kind of file at all (plan import checks .docx files the same way)."""
+    old = {".xlsx": ".xls", ".docx": ".doc"}[suffix]
     with path.open("rb") as file:
         head = file.read(len(_OLE))
     if head == _OLE:
         if _ENCRYPTED in path.read_bytes():
-            raise Refused("Tệp có mật khẩu: hãy mở bằng Excel, bỏ mật khẩu rồi lưu lại.")
-        raise Refused("Đây là tệp Excel cũ (.xls): hãy mở bằng Excel và lưu lại dạng .xlsx.")
+            raise Refused(f"Tệp có mật khẩu: hãy mở bằng {app}, bỏ mật khẩu rồi lưu lại.")
+        raise Refused(f"Đây là tệp {app} cũ ({old}): hãy mở bằng {app} và lưu lại dạng {suffix}.")
     if not zipfile.is_zipfile(path):
-        raise Refused("Tệp không phải tệp Excel .xlsx (có thể là tệp khác bị đổi đuôi).")
+        raise Refused(f"Tệp không phải tệp {app} {suffix} (có thể là tệp khác bị đổi đuôi).")
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         if any(n.lower().endswith("vbaproject.bin") for n in names):
-            raise Refused("Tệp Excel có macro không được nhận: hãy lưu lại dạng .xlsx (Excel Workbook).")
+            raise Refused(f"Tệp {app} có macro không được nhận: hãy lưu lại dạng {suffix}.")
         if sum(i.file_size for i in archive.infolist()) > MAX_UNZIPPED:
             raise Refused("Tệp giải nén ra quá lớn: hãy tách thành nhiều tệp.")
-        if "xl/workbook.xml" not in names:
-            raise Refused("Tệp không phải tệp Excel .xlsx (có thể là tệp khác bị đổi đuôi).")
+        if main_part not in names:
+            raise Refused(f"Tệp không phải tệp {app} {suffix} (có thể là tệp khác bị đổi đuôi).")
 
 
-def _xlsx_table(path: Path, fields: Mapping[str, Recognise]) -> Table:
+def _xlsx_table(path: Path, fields: Mapping[str, Recognise], optional: Mapping[str, Recognise],
+                max_rows: int) -> Table:
     """The first sheet with the header: an instructions sheet often comes before the list."""
     try:
         book = load_workbook(path, read_only=True, data_only=True)
@@ -108,7 +115,7 @@ def _xlsx_table(path: Path, fields: Mapping[str, Recognise]) -> Table:
         for sheet in book.worksheets:
             rows = ((n, [_text(v) for v in values]) for n, values in enumerate(sheet.iter_rows(values_only=True), 1))
             try:
-                table = _table(rows, fields)
+                table = _table(rows, fields, optional, max_rows)
             except NoHeader as missing:  # or an empty sheet
                 first = first or missing
                 continue
@@ -150,7 +157,8 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         raise Refused(f"Tệp CSV hỏng ({exc}).") from None
 
 
-def _table(rows: Iterator[tuple[int, list[str]]], fields: Mapping[str, Recognise]) -> Table:
+def _table(rows: Iterator[tuple[int, list[str]]], fields: Mapping[str, Recognise],
+           optional: Mapping[str, Recognise], max_rows: int) -> Table:
     best: tuple[int, dict[str, Column]] = (0, {})
     data: list[tuple[int, list[str]]] = []
     columns: dict[str, Column] | None = None
@@ -160,7 +168,7 @@ def _table(rows: Iterator[tuple[int, list[str]]], fields: Mapping[str, Recognise
         if columns is None:
             found = _columns(cells, fields)
             if len(found) == len(fields):
-                columns = found
+                columns = {**found, **_columns(cells, optional, {c.index for c in found.values()})}
             elif len(found) > len(best[1]):
                 best = (number, found)
             if columns is None and number >= HEADER_ROWS:
@@ -168,8 +176,8 @@ def _table(rows: Iterator[tuple[int, list[str]]], fields: Mapping[str, Recognise
             continue
         if not any(cells):
             continue
-        if len(data) == MAX_ROWS:
-            raise Refused(f"Tệp có hơn {_thousands(MAX_ROWS)} dòng dữ liệu: hãy tách thành nhiều tệp.")
+        if len(data) == max_rows:
+            raise Refused(f"Tệp có hơn {_thousands(max_rows)} dòng dữ liệu: hãy tách thành nhiều tệp.")
         data.append((number, cells))
     if columns is None:
         raise NoHeader(_missing(best, fields) if seen else "Tệp không có dòng nào.")
@@ -182,10 +190,13 @@ def _thousands(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def _columns(cells: list[str], fields: Mapping[str, Recognise]) -> dict[str, Column]:
-    """Each field's first column whose header it recognises; a header is given to one field only."""
+def _columns(cells: list[str], fields: Mapping[str, Recognise], taken: set[int] | None = None) -> dict[str, Column]:
+    """Each field's first column whose header it recognises; a header is given to one field only (and none of
+    the columns `taken` already)."""
     found: dict[str, Column] = {}
     for index, header in enumerate(cells):
+        if taken and index in taken:
+            continue
         for field, recognise in fields.items():
             if field not in found and header and recognise(header):
                 found[field] = Column(index, header)

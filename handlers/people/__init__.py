@@ -1,1 +1,1 @@
-"""Registered people for admins: /nguoidung and /thuhoi."""
+"""People for admins: /nguoidung and /thuhoi; a Sở's list of officials (`people import`)."""
