@@ -4,7 +4,8 @@ A channel translates, nothing more: platform updates to `Incoming` for the core,
 calls. It declares its name, whether the settings configure it, its web routes (webhooks), how it starts and
 stops, its state for /healthz, how it sends a reply or a proactive message, how fast the outbox may send on it,
 and how its errors map onto the shared delivery outcomes: `Blocked` (the person blocked or left: marked
-inactive, skipped from then on), `RetryLater` (throttled or unreachable: tried again later), anything else
+inactive, skipped from then on), `Undeliverable` (no route to them for this
+message: failed at once, with the reason), `RetryLater` (throttled or unreachable: tried again later), anything else
 (failed this time: retried with back-off). Adding a platform is one module and one line in `REGISTRY`
 (bot/channels/__init__.py); the runner, the web server and the sweep need no change.
 """
@@ -29,6 +30,11 @@ ImagePublisher = Callable[[bytes, str | None], str | None]  # image -> public UR
 
 class Blocked(Exception):
     """The person has blocked the bot or left (Telegram Forbidden, Zalo's equivalents)."""
+
+
+class Undeliverable(Exception):
+    """No way to reach the person with this message now (e.g. outside a platform's reply window with no other
+    route): recorded as failed with the reason, at once, not retried."""
 
 
 class RetryLater(Exception):

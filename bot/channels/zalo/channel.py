@@ -20,6 +20,7 @@ import httpx
 from tornado.web import HTTPError
 
 from bot.channels.base import Blocked, Channel, Fetcher, ImagePublisher, RetryLater, Route, Sender
+from bot.channels.intake import Intake
 from bot.channels.plain import as_text, split_text, units
 from bot.channels.zalo.api import REFUSED, TEXT_LIMIT, Retryable, Unauthorized, ZaloClient, ZaloError
 from bot.channels.zalo.mentions import strip_mention
@@ -99,7 +100,7 @@ class ZaloHook(WebHandler):
         self.finish({"ok": True})
 
 
-class ZaloChannel(Channel):
+class ZaloChannel(Channel, Intake[Update]):
     name = CHANNEL
 
     def __init__(
@@ -123,7 +124,7 @@ class ZaloChannel(Channel):
         self.clock = clock
         self.state = "stopped"  # stopped | running | failed (Zalo refused the token)
         self.failed = asyncio.Event()
-        self._queue: asyncio.Queue[Update] = asyncio.Queue(maxsize=1000)
+        self._open_intake()
         self._slots = asyncio.Semaphore(concurrency)
         self._chats = KeyedLock()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -219,20 +220,6 @@ class ZaloChannel(Channel):
         self._worker = self._poller = None
         await self.client.aclose()
         await self.files.aclose()
-
-    async def idle(self) -> None:
-        """Wait until every update queued so far has been handled."""
-        await self._queue.join()
-
-    def submit(self, update: Update) -> bool:
-        """Queue an update from the webhook; False when the channel cannot take it now (the server says 503)."""
-        if self.state != "running":
-            return False
-        try:
-            self._queue.put_nowait(update)
-        except asyncio.QueueFull:
-            return False
-        return True
 
     # --- intake ----------------------------------------------------------------------------------
 
