@@ -83,3 +83,9 @@ async def settle_finished(db: Db, now: dt.datetime) -> list[Finished]:
         out.append(Finished(row["id"], row["author_id"], row["recipients"],
                             dt.datetime.fromisoformat(row["created_at"]), counts))
     return out
+
+
+async def author_of(db: Db, broadcast_id: int) -> int | None:
+    """Who composed the broadcast (0 when it came from the command line); None: no such broadcast."""
+    row = await db.fetchone("SELECT COALESCE(author_id, 0) FROM broadcasts WHERE id = ?", (broadcast_id,))
+    return int(row[0]) if row else None

@@ -36,3 +36,38 @@ async def saved(db: Db, evidence_id: int, path: str) -> None:
 
 async def failed(db: Db, evidence_id: int, error: str) -> None:
     await db.execute("UPDATE evidence SET fetch_error = ? WHERE id = ?", (error[:500], evidence_id))
+
+
+@dataclass(frozen=True)
+class Stored:
+    """An evidence row as the admin pages show it, with the unit of its report (for the scope check)."""
+
+    id: int
+    report_id: int
+    unit_id: int
+    kind: str
+    url: str | None
+    name: str | None
+    size: int | None
+    local_path: str | None
+    fetch_error: str | None
+
+
+_STORED = ("SELECT e.id, e.report_id, r.unit_id, e.kind, e.url, e.name, e.size, e.local_path, e.fetch_error"
+           " FROM evidence e JOIN reports r ON r.id = e.report_id")
+
+
+async def of_reports(db: Db, report_ids: list[int]) -> dict[int, list[Stored]]:
+    """Each report's evidence, in the order it was sent."""
+    if not report_ids:
+        return {}
+    marks = ",".join("?" * len(report_ids))
+    out: dict[int, list[Stored]] = {}
+    for row in await db.fetchall(f"{_STORED} WHERE e.report_id IN ({marks}) ORDER BY e.id", report_ids):
+        out.setdefault(row["report_id"], []).append(Stored(*row))
+    return out
+
+
+async def get(db: Db, evidence_id: int) -> Stored | None:
+    row = await db.fetchone(f"{_STORED} WHERE e.id = ?", (evidence_id,))
+    return Stored(*row) if row else None
