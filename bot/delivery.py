@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from aiolimiter import AsyncLimiter
 
-from bot.channels.base import Blocked, RetryLater, Sender
+from bot.channels.base import Blocked, RetryLater, Sender, Undeliverable
 from content.loader import KnowledgeBase
 from handlers.broadcasts import audience as broadcasts
 from handlers.core.context import DEFAULT_QUIET, QuietHours
@@ -62,7 +62,9 @@ class Sweeper:
     _busy: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
 
     def __post_init__(self) -> None:
-        self._limiters = {channel: AsyncLimiter(rate, 1) for channel, rate in self.rates.items()}
+        # one message every 1/rate seconds: AsyncLimiter(rate, 1) would let `rate` more go out at once after
+        # any pause, twice the platform's limit in the first second of a broadcast
+        self._limiters = {channel: AsyncLimiter(1, 1 / rate) for channel, rate in self.rates.items()}
 
     async def start(self) -> None:
         recovered = await outbox.recover(self.db, self.clock(), self.owner, every_claim=self.alone)
@@ -175,6 +177,10 @@ class Sweeper:
             await people.deactivate(self.db, channel, external_id)
             await outbox.finish(self.db, row.id, "blocked", now, "người nhận đã chặn bot")
             return "blocked"
+        except Undeliverable as why:  # e.g. outside the Zalo OA's reply window, no ZNS: reported, not retried
+            log.info("Không gửi được tin %s: %s", row.item.key, why)
+            await outbox.finish(self.db, row.id, "failed", now, str(why)[:500])
+            return "failed"
         except RetryLater as later:
             at = now + dt.timedelta(seconds=later.seconds)
             status = await outbox.retry(self.db, row, at, str(later), later.counts)
