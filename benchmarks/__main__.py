@@ -7,6 +7,7 @@ from benchmarks import (
     load_bench,
     org_bench,
     outbox_bench,
+    people_bench,
     reports_bench,
     scale_bench,
     search_bench,
@@ -17,6 +18,7 @@ answers_bench.main()
 load_bench.main()
 scale_bench.main()
 org_bench.main()
+people_bench.main()
 reports_bench.main()
 outbox_bench.main()
 broadcast_bench.main()

@@ -25,7 +25,7 @@ from handlers.core.messages import Incoming, Reply
 from handlers.knowledge.documents import Documents
 
 SETS = Path(__file__).parent.parent / "tests" / "data" / "eval"
-TUNING = ("set_a", "set_d")
+TUNING = ("set_a", "set_d", "set_e")
 MAX_REPLY = 2000  # one Zalo message
 
 

@@ -27,10 +27,12 @@ def line(label: str, s: Summary) -> str:
     )
 
 
-def main(show: str | None = None) -> None:
+def main(show: str | None = None, only: list[str] | None = None) -> None:
     print("== Câu trả lời đầu tiên (bộ câu hỏi độc lập; đúng = trả lời ngay, đủ dữ kiện, ≤ 2.000 ký tự) ==")
     for path in sorted(SETS.glob("*.yaml")):
         name = path.stem
+        if only and name not in only:
+            continue
         bot, others = run(name)
         role = "điều chỉnh" if name in TUNING else "giữ riêng"
         print(f"{name} ({role}):")
@@ -47,7 +49,8 @@ def main(show: str | None = None) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--show", help="list the failures of this tuning set")
+    parser.add_argument("--sets", nargs="*", help="only these sets (default: all)")
     args = parser.parse_args()
     if args.show and args.show not in TUNING:
         sys.exit(f"{args.show} is held out: its failures are not shown (tuning sets: {', '.join(TUNING)})")
-    main(args.show)
+    main(args.show, args.sets)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from tqdm import tqdm
 
+from bot import people_cli
 from bot.settings import Settings
 from content.loader import load
 from handlers.broadcasts import audience as broadcasts
@@ -34,7 +35,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--district", help="huyện, thị xã cũ của xã mới (khi kế hoạch cấp huyện giao việc cho xã)")
     p.add_argument("--create", action="store_true", help="tạo xã hoặc đơn vị mới nếu chưa có")
     p.add_argument("--days", type=int, default=invite_flow.VALID_DAYS, help="số ngày hiệu lực (mặc định 7)")
-    p.add_argument("--bot-username", help="tên bot Telegram, để in đường link mời")
+    p.add_argument("--bot-username", help="tên bot Telegram, để in đường link mời (mặc định: TELEGRAM_BOT_USERNAME)")
+    p.add_argument("--all-units", action="store_true", help="mỗi đơn vị xã của --province một mã, ghi vào --out")
+    p.add_argument("--out", type=Path, help="tệp .xlsx cho --all-units: mã, hạn, link Telegram, hướng dẫn Zalo, mã QR")
+    people_cli.add_sheet_options(p)
     p.add_argument("--db", type=Path)
     p = sub.add_parser("export", help="xuất tiến độ báo cáo ra xlsx hoặc csv")
     p.add_argument("--period", help="kỳ báo cáo, ví dụ 2024-Q2 hoặc 2024 (mặc định: mọi kỳ)")
@@ -63,16 +67,22 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("date", type=dt.date.fromisoformat, help="YYYY-MM-DD")
     p.add_argument("--year", type=int, required=True, help="năm khảo sát PAPI, ví dụ 2024")
     p.add_argument("--db", type=Path)
-    p = sub.add_parser("people", help="xem hoặc thu hồi quyền người đã đăng ký")
-    p.add_argument("action", choices=["list", "revoke"])
-    p.add_argument("id", nargs="?", type=int)
+    p = sub.add_parser("people", help="xem, thu hồi quyền người đã đăng ký; nhập danh sách cán bộ từ tệp")
+    p.add_argument("action", choices=["list", "revoke", "import"])
+    p.add_argument("id", nargs="?", metavar="ID|FILE", help="số người dùng (revoke) hoặc tệp .xlsx, .csv (import)")
+    people_cli.add_import_options(p)
+    p.add_argument("--bot-username", help="tên bot Telegram cho link mời trong --out (mặc định: TELEGRAM_BOT_USERNAME)")
     p.add_argument("--db", type=Path)
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int | None:
     database = getattr(args, "db", None) or settings.database
+    if args.command == "invite" and args.all_units:
+        return asyncio.run(people_cli.invite_all_units(args, database, settings))
     if args.command == "invite":
         return asyncio.run(invite(args, database, settings))
+    if args.command == "people" and args.action == "import":
+        return asyncio.run(people_cli.import_people(args, database, settings))
     if args.command == "export":
         return asyncio.run(export_cmd(args, database, settings.zone))
     if args.command == "backup":
@@ -158,7 +168,8 @@ async def invite(args: argparse.Namespace, database: Path, settings: Settings) -
         return 2
     finally:
         await db.close()
-    print(invite_flow.announce(code, where, args.role, now, settings.zone, args.bot_username, args.days))
+    username = args.bot_username or settings.telegram_bot_username
+    print(invite_flow.announce(code, where, args.role, now, settings.zone, username, args.days))
     return 0
 
 
@@ -206,7 +217,7 @@ async def people_cmd(args: argparse.Namespace, database: Path) -> int:
                 where = " – ".join(x for x in (m.unit, m.commune, m.province) if x)
                 print(f"#{m.id}\t{ROLE_NAMES.get(m.role, m.role)}\t{where}\t{m.channels}")
             return 0
-        target = await people.get(db, args.id) if args.id else None
+        target = await people.get(db, int(args.id)) if args.id and args.id.isdigit() else None
         if target is None:
             print("Lỗi: cần số người dùng có trong danh sách (python -m bot people list)", file=sys.stderr)
             return 2

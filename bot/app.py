@@ -14,7 +14,8 @@ from storage.db import connect
 
 def config(settings: Settings) -> Config:
     """What the conversation logic needs of the settings: time zone, quiet hours, bootstrap admins."""
-    return Config(zone=settings.zone, quiet_hours=settings.quiet_window, admins=frozenset(settings.admin_ids))
+    return Config(zone=settings.zone, quiet_hours=settings.quiet_window, admins=frozenset(settings.admin_ids),
+                  public_url=settings.public_url)
 
 
 async def build_core(settings: Settings, database: Path | str | None = None) -> Core:

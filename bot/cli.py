@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bot import admin_cli, org_cli
+from bot import admin_cli, org_cli, plan_cli, web_cli
 from bot.app import build_core
 from bot.channels import console
 from bot.logs import setup_logging
@@ -76,8 +76,9 @@ async def chat(settings: Settings, database: Path, user: str, scripted: bool = F
 
 
 def run(settings: Settings) -> int:
-    """The configured channels (Telegram and/or Zalo); the console when no token is set."""
-    if settings.telegram_bot_token is None and settings.zalo_bot_token is None:
+    """The configured channels (Telegram, Zalo, the Zalo OA); the console when none is set."""
+    no_oa = settings.zalo_oa_app_id is None
+    if settings.telegram_bot_token is None and settings.zalo_bot_token is None and no_oa and not settings.serves_web:
         log.info("Chưa đặt TELEGRAM_BOT_TOKEN hay ZALO_BOT_TOKEN: chạy kênh console.")
         return asyncio.run(chat(settings, settings.database, "local"))
     from bot import runner  # imported only when used: the console needs no Telegram, Zalo or web stack
@@ -114,6 +115,8 @@ def _main(argv: list[str] | None) -> int:
     p_content.add_argument("--data", type=Path, help="thư mục nội dung (mặc định: nội dung đi kèm)")
     admin_cli.add_parsers(sub)
     org_cli.add_parsers(sub)
+    plan_cli.add_parsers(sub)
+    web_cli.add_parsers(sub)
     args = parser.parse_args(argv)
     if args.command == "content" and args.action == "check":
         return content_check(args.data)
@@ -126,7 +129,11 @@ def _main(argv: list[str] | None) -> int:
     handled = admin_cli.dispatch(args, settings)
     if handled is None:
         handled = org_cli.dispatch(args, settings)
+    if handled is None:
+        handled = plan_cli.dispatch(args, settings)
+    if handled is None:
+        handled = web_cli.dispatch(args, settings)
     if handled is not None:
         return handled
     setup_logging()
-    return run(settings)
+    return run(web_cli.web_settings(settings) if args.command == "web" else settings)

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_bot_username: str | None = None  # for invitation deep links printed by `invite`, `people import`
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
@@ -35,6 +36,20 @@ class Settings(BaseSettings):
     zalo_base_url: str = "https://bot-api.zaloplatforms.com/bot"
     zalo_webhook_url: str | None = None
     zalo_webhook_secret: SecretStr | None = None
+    # The commune's Zalo Official Account (OA Open API v3; README, "Zalo Official Account"). The app id turns it on.
+    zalo_oa_app_id: str | None = None
+    zalo_oa_app_secret: SecretStr | None = None  # the app's secret key: sent when refreshing the access token
+    zalo_oa_secret_key: SecretStr | None = None  # the OA secret key: signs the webhooks (X-ZEvent-Signature)
+    zalo_oa_access_token: SecretStr | None = None  # first run only: then the tokens live in the database
+    zalo_oa_refresh_token: SecretStr | None = None
+    zalo_oa_api_url: str = "https://openapi.zalo.me"
+    zalo_oa_oauth_url: str = "https://oauth.zaloapp.com"
+    zalo_oa_max_rate: float = Field(default=5, gt=0)  # proactive OA messages per second (no published limit)
+    # Zalo Notification Service: reminders to a phone number outside the OA's reply window. Off unless a
+    # template id is set for the kind (reminder; overdue, also used for the copy to leaders).
+    zns_api_url: str = "https://business.openapi.zalo.me"
+    zns_template_reminder: str | None = None
+    zns_template_overdue: str | None = None
     # Public base URL of the web server; Zalo sends images by URL only, so without it Zalo gets text only.
     public_url: str | None = None
     database: Path = Path("data/papi.sqlite3")
@@ -48,6 +63,11 @@ class Settings(BaseSettings):
     quiet_hours: str = "21:00-07:00"  # no reminders or broadcasts in this local window; "off" to send any time
     evidence_dir: Path | None = None  # where evidence files are downloaded; unset: kept by channel file id only
     telegram_base_file_url: str | None = None  # default: derived from TELEGRAM_BASE_URL
+    # The web (bot/channels/web/): the citizens' chat and the admin pages, served whenever the web server runs.
+    # WEB_SERVER=true (what `python -m bot web` sets) runs the server without any channel token.
+    web_server: bool = False
+    # signs the web cookies; unset: generated once and kept in a file beside the database (`web_secret_file`)
+    web_cookie_secret: SecretStr | None = None
 
     @field_validator("quiet_hours")
     @classmethod
@@ -95,6 +115,17 @@ class Settings(BaseSettings):
             return self.telegram_base_file_url
         base = self.telegram_base_url
         return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base
+
+    @property
+    def serves_web(self) -> bool:
+        """Whether the web chat and the admin pages are served: with PUBLIC_URL (the sign-in links and images
+        need a public address) or WEB_SERVER. They then always have the web server (their routes start it)."""
+        return bool(self.web_server or self.public_url)
+
+    @property
+    def web_secret_file(self) -> Path:
+        """Where a generated cookie secret is kept: beside the database, out of its backups."""
+        return self.database.with_name(self.database.name + ".web-secret")
 
     @property
     def zone(self) -> ZoneInfo:

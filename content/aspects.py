@@ -16,9 +16,11 @@ ASPECTS: dict[str, tuple[str, ...]] = {
     "report": ("bao cao", "gui ve", "gui ke hoach", "han gui", "han nop"),  # before "result": "báo cáo kết quả"
     "target": ("muc tieu", "chi tieu", "phan dau", "can dat", "phai dat", "dat tu"),
     "result": ("ket qua", "xep hang", "xep thu", "dat duoc", "nam truoc", "duoc bao nhieu", "dat bao nhieu",
-               "bao nhieu diem"),
+               "bao nhieu diem", "dung thu", "thu may", "hang may", "tang bao nhieu", "giam bao nhieu"),
     "issued": ("ban hanh", "ngay nao", "so hieu", "so may", "so bao nhieu", "ky ngay", "ngay ky"),
     "tasks": ("nhiem vu", "viec gi", "lam gi", "giao cho", "giao viec"),
+    "deadline": ("han chot", "xong truoc", "hoan thanh truoc", "truoc ngay nao", "phai xong", "han nao",
+                 "den han", "han hoan thanh", "khi nao xong", "han cuoi"),
 }
 
 

@@ -119,6 +119,18 @@ class ScoreTable:
         return GROUPS[2] if mine >= q1 else GROUPS[3]
 
 
+    def near_boundary(self, province: str, year: int, dimension: int | None = None) -> bool:
+        """Whether the province sits next to a group boundary (the last or first place of a quartile): the
+        published groups may then differ from the computed one (2023: the top group had 15 provinces, and
+        the 16th by total, at the computed P75, was published in the next group)."""
+        place = self.rank(province, year, dimension)
+        if place is None:
+            return False
+        rank, total = place
+        edges = {total * k // 4 for k in (1, 2, 3)}
+        return any(rank in (edge, edge + 1) for edge in edges)
+
+
 def group_threshold(table: ScoreTable, year: int, dimension: int | None, group: str) -> float | None:
     """The lowest score still in `group` (or better) that year; None for the lowest group or no data."""
     cuts = table.thresholds(year, dimension)

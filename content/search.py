@@ -200,7 +200,7 @@ class Gate:
     margin: float = 0.02
     suggest: float = 0.45
     wide_margin: float = 0.05
-    trust_links: bool = False
+    trust_links: bool = True
 
 
 GATE = Gate()

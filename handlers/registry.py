@@ -22,6 +22,7 @@ from handlers.progress.progress import progress
 from handlers.reminders.planner import mine
 from handlers.reports import flow as report_flow
 from handlers.reports.tasks import my_tasks
+from handlers.web_login.link import web_link
 from storage import sessions
 from storage.db import Database
 from storage.outbox import Item
@@ -39,6 +40,7 @@ HANDLERS: dict[str, Handler] = {
     "nhacnho": lambda ctx, arg, msg: mine(ctx, arg),
     "lienket": lambda ctx, arg, msg: link(ctx, arg, msg.channel, msg.user_id),
     "kenh": lambda ctx, arg, msg: choose(ctx, arg),
+    "web": lambda ctx, arg, msg: web_link(ctx),
 }
 
 

@@ -14,6 +14,7 @@ EVERYONE = frozenset({"citizen", "official", "leader", "admin"})
 OFFICIALS = frozenset({"official", "leader"})
 ADMINS = frozenset({"admin"})
 STAFF = OFFICIALS | ADMINS
+WEB_SIGN_IN = frozenset({"leader", "admin"})  # the admin pages: a leader sees their commune, an admin their province
 ROLE_NAMES = {"official": "cán bộ, công chức", "leader": "lãnh đạo xã", "admin": "quản trị (Sở/Phòng Nội vụ)"}
 
 NOT_ADMIN = "Chức năng này chỉ dành cho cán bộ Sở Nội vụ, Phòng Nội vụ đã được cấp quyền."
@@ -66,6 +67,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("nguoidung", "Danh sách người đã đăng ký", ADMINS, private=True),
     Command("thuhoi", "Thu hồi quyền của một người", ADMINS, private=True),
     Command("xuat", "Xuất báo cáo tiến độ ra Excel", ADMINS, private=True),
+    Command("web", "Đăng nhập trang quản trị trên máy tính", WEB_SIGN_IN, private=True, denied=(
+        "Trang quản trị chỉ dành cho lãnh đạo xã và cán bộ Sở Nội vụ, Phòng Nội vụ đã được cấp quyền.")),
     Command("huy", "Hủy thao tác đang làm"),
 )
 BY_NAME = {c.name: c for c in COMMANDS}

@@ -23,6 +23,7 @@ class Config:
     zone: ZoneInfo = VIETNAM
     quiet_hours: QuietHours = DEFAULT_QUIET
     admins: frozenset[str] = frozenset()  # "channel:id" of bootstrap administrators
+    public_url: str | None = None  # the web server's public base, for /web's sign-in links
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Ctx:
     config: Config = Config()
     bot_username: str | None = None  # for invitation deep links, when the channel knows it
     channel: str = ""  # the channel the message came from
+    user_id: str = ""  # the sender's id on that channel (an invitation bound to a listed person moves it there)
 
     @property
     def zone(self) -> ZoneInfo:

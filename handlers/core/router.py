@@ -41,6 +41,8 @@ _CODE = re.compile(
     r"\b(?:chi so|noi dung|linh vuc|tieu chi|chi tieu)(?: noi dung| thanh phan)?(?: so)? ([1-8](?:[.,][1-5])?)\b"
 )
 _BARE_CODE = re.compile(r"^(?:d|chi so )?([1-8](?:[.,][1-5])?)$")
+# "2.3 trong papi là gì": a sub-dimension code opening a question about PAPI
+_LEADING_CODE = re.compile(r"^(?:noi dung |chi tieu )?([1-8][.,][1-5])\b(?=.*\b(?:papi|chi so|la gi|gom|do)\b)")
 
 WELCOME = (
     "Xin chào! Tôi là Trợ lý PAPI. Tôi trả lời câu hỏi về Chỉ số Hiệu quả Quản trị và Hành chính công cấp "
@@ -158,7 +160,8 @@ class Core:
     async def _handle(self, msg: Incoming, confirms: bool) -> list[Reply]:
         now = msg.at or self.clock()
         person = await self._person(msg, now)
-        ctx = Ctx(self.kb, self.db, person, now, self.config, self.bot_usernames.get(msg.channel), msg.channel)
+        ctx = Ctx(self.kb, self.db, person, now, self.config, self.bot_usernames.get(msg.channel), msg.channel,
+                  msg.user_id)
         loaded = await sessions.load(self.db, msg.channel, msg.user_id)
         replies, session = await self._route(msg, ctx, loaded)
         if person.new and replies:  # someone's first contact: the notice, once (NOTICE says why)
@@ -293,7 +296,7 @@ class Core:
     def _code(self, text: str) -> Reply | None:
         """'chỉ số nội dung 5', 'nội dung thành phần 2.2', 'd5' -> that dimension or sub-dimension."""
         norm = normalize(text)
-        match = _CODE.search(norm) or _BARE_CODE.match(norm)
+        match = _CODE.search(norm) or _BARE_CODE.match(norm) or _LEADING_CODE.match(norm)
         if not match:
             return None
         code = match.group(1).replace(",", ".")
@@ -304,7 +307,9 @@ class Core:
         other = outside.other_index(norm)
         if other is not None:  # PCI, SIPAS…: an entry that speaks of that index, or a clear "not held"
             hits = self.index.search(text)
-            if verdict(hits) is Verdict.ANSWER and other[0] in normalize(hits[0].doc.body):
+            confident = verdict(hits, linked=self.documents.linked) is Verdict.ANSWER
+            about = normalize(" ".join((hits[0].doc.title, *hits[0].doc.phrasings))) if hits else ""
+            if confident and other[0] in about:  # an entry asked about that index, not one that mentions it
                 return self.documents.render(hits[0].doc.id, text) or outside.not_papi(other[1])
             return outside.not_papi(other[1])
         if outside.asks_local_score(norm) and not self.scores.provinces(text):
@@ -318,7 +323,7 @@ class Core:
         if coded:
             return coded
         hits = self.index.search(text)
-        decision = verdict(hits)
+        decision = verdict(hits, linked=self.documents.linked)
         if decision is Verdict.ANSWER:
             reply = self.documents.render(hits[0].doc.id, text)
             if reply:

@@ -23,7 +23,11 @@ def dimension(question: str) -> int | None:
 
 
 def ordered(parts: dict[str, str], asked: Iterable[str], default: Iterable[str]) -> list[str]:
-    """The asked parts first, then the rest in their default order; empty parts dropped."""
+    """The asked parts first, then the rest in their default order; empty parts dropped. "Bao lâu" asks how
+    long a notice stays up or how soon it must go up, so the duration brings the timing with it."""
+    asked = list(asked)
+    if "how_long" in asked and "when" not in asked:
+        asked.insert(asked.index("how_long") + 1, "when")
     names = [*[a for a in asked if a in parts], *default]
     return [parts[n] for n in dict.fromkeys(names) if parts.get(n)]
 

@@ -11,11 +11,12 @@ from dataclasses import replace
 
 from content.aspects import aspects
 from content.loader import KnowledgeBase
-from content.models import Cited, CitizenRight, Dimension, DisclosureItem, FaqEntry, Plan, SubDimension
+from content.models import CitizenRight, Dimension, DisclosureItem, FaqEntry, Plan, SubDimension
 from content.search import Doc
 from handlers.core import render
 from handlers.core.messages import Choice, Reply
 from handlers.knowledge import brief
+from handlers.knowledge.parts import Shaped
 
 PAPI_SOURCE = "Bảng chỉ tiêu cấp tỉnh PAPI chính thức 2022 và 2023 (papi.org.vn)"
 DATA_BOOST = 0.02
@@ -27,7 +28,7 @@ def choice(label: str, doc_id: str) -> Choice:
     return Choice(label=label, value=f"doc:{doc_id}")
 
 
-class Documents:
+class Documents(Shaped):
     """Builds the search documents and renders any document id as a reply."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
@@ -46,10 +47,11 @@ class Documents:
         return [(doc_id, len(r.text)) for doc_id, r in replies if r is not None and len(r.text) > limit]
 
     def linked(self, a: str, b: str) -> bool:
-        """Whether one entry points at the other, or both at the same structured entry: then they answer
-        the same question, and being close in search is no sign of doubt."""
-        ours, theirs = self._links(a), self._links(b)
-        return b in ours or a in theirs or bool(ours & theirs)
+        """Whether one is an FAQ entry pointing at the other, a structured entry it restates: then they answer
+        the same question, and being close in search is no sign of doubt. (Two FAQ entries pointing at the
+        same structured entry often answer different questions about it: on the tuning sets, counting them
+        as linked gave more wrong answers.)"""
+        return b in self._links(a) or a in self._links(b)
 
     def _links(self, doc_id: str) -> set[str]:
         kind, _, key = doc_id.partition(":")
@@ -134,64 +136,6 @@ class Documents:
         if not cut:
             return reply
         return replace(reply, text=text, choices=(*reply.choices, choice(brief.MORE, f"full:{doc_id}")))
-
-    def _parts(self, doc_id: str, question: str) -> tuple[str, dict[str, str], list[str], Cited | None] | None:
-        """A document as named parts for a brief reply: (title, parts, their default order, cited entry)."""
-        kind, _, key = doc_id.partition(":")
-        if kind == "ck" and key in self._items:
-            i = self._items[key]
-            papi = [f"{c} {self._subs[c][1].name_vi}" for c in i.papi if c in self._subs]
-            parts = {
-                "summary": i.summary, "how_long": _field("Thời hạn", i.duration),
-                "where": "Hình thức:\n" + render.bullets(i.forms), "when": _field("Thời điểm", i.timing),
-                "basis": "Căn cứ pháp lý:\n" + render.bullets(i.legal_basis),
-                "papi": f"Liên quan PAPI: {', '.join(papi)}" if papi else "",
-            }
-            return i.title, parts, ["summary", "how_long", "where", "when", "basis", "papi"], i
-        if kind == "sub" and key in self._subs:
-            d, sub = self._subs[key]
-            parts = {
-                "about": f"Thuộc chỉ số nội dung {d.number}: {d.name_vi}. Thang điểm: {sub.scale}.",
-                "measures": f"Khảo sát hỏi người dân: {sub.measures}",
-                "tasks": f"Xã có thể làm:\n{render.bullets(sub.commune_actions)}",
-            }
-            return f"Nội dung thành phần {sub.code}: {sub.name_vi}", parts, ["about", "measures", "tasks"], sub
-        if kind == "quyen" and key in self._rights:
-            r = self._rights[key]
-            basis = f"Căn cứ: {'; '.join(r.legal_basis)}"
-            parts = {"summary": r.summary, "tasks": render.bullets(r.items), "basis": basis}
-            return r.title, parts, ["summary", "tasks", "basis"], r
-        if kind == "dim" and key.isdigit() and int(key) in self._dims:
-            d = self._dims[int(key)]
-            subs = "\n".join(f"{s.code} {s.name_vi} ({s.scale})" for s in d.subdimensions)
-            parts = {"about": d.description, "scale": f"Thang điểm: {d.scale}; có từ năm {d.since}.",
-                     "subs": f"Nội dung thành phần:\n{subs}"}
-            return f"Chỉ số nội dung {d.number}: {d.name_vi} ({d.name_en})", parts, ["about", "subs", "scale"], d
-        if kind == "plan" and key in self._plans:
-            return self._plan_parts(self._plans[key], brief.dimension(question))
-        if kind == "faq" and key in self._faq:
-            f = self._faq[key]
-            paragraphs = {str(n): p for n, p in enumerate(f.answer.strip().split("\n\n"))}
-            return f.questions[0], paragraphs, list(paragraphs), f
-        return None
-
-    def _plan_parts(self, p: Plan, dimension: int | None) -> tuple[str, dict[str, str], list[str], Cited]:
-        """A plan by what is asked of it: its number and date, targets (for the dimension named, or the total
-        first), results quoted, reports, tasks."""
-        targets = sorted(p.targets, key=lambda t: (t.dimension != dimension, t.year))
-        if dimension is not None and any(t.dimension == dimension for t in targets):
-            targets = [t for t in targets if t.dimension == dimension]
-        reports = (f"{r.title} → {r.to}: {render.deadline(r.deadline)}" for r in p.reports)
-        parts = {
-            "issued": _issued(p),
-            "summary": p.summary.strip().split("\n")[0],
-            "target": "Mục tiêu:\n" + render.bullets(t.text for t in targets) if targets else "",
-            "result": "Kết quả được nêu trong kế hoạch:\n" + render.bullets(s.text for s in p.scores_quoted)
-            if p.scores_quoted else "",
-            "report": "Báo cáo:\n" + render.bullets(reports) if p.reports else "",
-            "tasks": f"Kế hoạch có {len(p.tasks)} nhiệm vụ: chọn «Xem các nhiệm vụ».",
-        }
-        return render.plan_label(p), parts, ["issued", "summary", "target", "tasks"], p
 
     def full(self, doc_id: str) -> Reply | None:
         kind, _, key = doc_id.partition(":")
@@ -338,15 +282,3 @@ def _related_doc(ref: str) -> str | None:
         return f"sub:{ref}"
     kind, _, key = ref.partition(":")
     return {"cong-khai": f"ck:{key}", "quyen": f"quyen:{key}", "plan": f"plan:{key}", "faq": f"faq:{key}"}.get(kind)
-
-
-def _field(label: str, text: str) -> str:
-    """'Thời hạn: 30 ngày', or the label over its lines when the text is a list."""
-    text = text.strip()
-    return f"{label}:\n{text}" if "\n" in text else f"{label}: {text}"
-
-
-def _issued(p: Plan) -> str:
-    """'Số 172/KH-UBND, ngày 20/5/2024, của UBND tỉnh Đồng Tháp', without saying the number twice."""
-    number = "" if p.number and p.number in p.issued_text else f"Số {p.number or '(không ghi trong văn bản)'}; "
-    return f"{number}{p.issued_text}. Cơ quan ban hành: {p.issuer}."

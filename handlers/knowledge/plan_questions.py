@@ -12,11 +12,12 @@ from content.loader import KnowledgeBase
 from content.models import Plan, Task
 from content.normalize import normalize
 from handlers.core import render
-from handlers.core.messages import Reply
+from handlers.core.messages import Choice, Reply
 from handlers.knowledge import brief
 from handlers.knowledge.documents import Documents, choice
 
 PLAN_CUES = ("ke hoach", "theo kh")
+COUNT_WORDS = ("bao nhieu nhiem vu", "may nhiem vu", "so nhiem vu")
 _NUMBER = re.compile(r"\b(?:ke hoach|kh|so)\s*(\d{1,4})\b")
 _STOP = {"ai", "chu", "tri", "phoi", "hop", "nhiem", "vu", "ke", "hoach", "theo", "cua", "la", "gi", "nao", "viec",
          "thuc", "hien", "giao", "cho", "don", "vi", "co", "quan", "va", "cac", "nhung", "trong", "papi", "tinh", "xa"}
@@ -65,22 +66,32 @@ class PlanQuestions:
         plan, sure = named
         asked = aspects(text)
         cued = sure or any(c in f" {norm} " for c in PLAN_CUES)
-        if "report" not in asked and ("who" in asked or ("tasks" in asked and "target" not in asked)):
+        wants_tasks = "who" in asked or "deadline" in asked or ("tasks" in asked and "target" not in asked)
+        if "report" not in asked and wants_tasks:
             return self._tasks(plan, norm, brief.dimension(text))
         if any(a in asked for a in ("target", "report", "issued")) or (cued and "result" in asked):
             return documents.render(f"plan:{plan.id}", text)
         return None
 
     def _tasks(self, plan: Plan, norm: str, dimension: int | None) -> Reply | None:
-        """The tasks the question points at (by dimension, else by shared words) with who leads them."""
+        """The tasks the question points at, with who leads them: those of the unit it names ("công chức Văn
+        hóa - Thông tin làm gì"), else of the dimension it names, else sharing its words."""
+        if any(f" {w} " in f" {norm} " for w in COUNT_WORDS):
+            return self._count(plan)
+        unit = _unit_named(plan, norm)
         words = {w for w in norm.split() if w not in _STOP and len(w) > 1}
 
         def overlap(t: Task) -> int:
             return len(words & set(normalize(f"{t.title} {t.detail}").split()))
+
         pool = [t for t in plan.tasks if dimension is None or dimension in t.dimensions]
-        ranked = sorted(pool, key=overlap, reverse=True)  # stable: the plan's order among equals
-        tasks = [t for t in ranked if overlap(t) >= (1 if dimension else 2)][:3] or ranked[:3] if dimension else []
-        tasks = tasks or [t for t in ranked if overlap(t) >= 2][:3]
+        if unit is not None:
+            mine = [t for t in pool if unit in t.lead] + [t for t in pool if unit in t.coordinate]
+            tasks = sorted(mine, key=overlap, reverse=True) if words - set(normalize(unit).split()) else mine
+        else:
+            ranked = sorted(pool, key=overlap, reverse=True)  # stable: the plan's order among equals
+            enough = 1 if dimension is not None else 2
+            tasks = [t for t in ranked if overlap(t) >= enough][:3] or (ranked[:3] if dimension is not None else [])
         if not tasks:
             return None
         lines = [f"Theo {render.plan_label(plan)}:"]
@@ -91,5 +102,34 @@ class PlanQuestions:
         if len(tasks) > 4:
             lines.append(f"… và {len(tasks) - 4} nhiệm vụ khác.")
         text = "\n".join(lines) + "\n\n" + render.SOURCE + "; ".join(plan.sources)
-        more = (choice("Xem các nhiệm vụ", f"plan-tasks:{plan.id}"), choice("Về kế hoạch", f"plan:{plan.id}"))
-        return Reply(text, more)
+        return Reply(text, _more(plan))
+
+    def _count(self, plan: Plan) -> Reply:
+        units = len({u for t in plan.tasks for u in t.lead})
+        text = (f"{render.plan_label(plan)} có {len(plan.tasks)} nhiệm vụ, do {units} cơ quan, đơn vị chủ trì."
+                f"\n\n{render.SOURCE}{'; '.join(plan.sources)}")
+        return Reply(text, _more(plan))
+
+
+# Words of a unit's name that do not tell one unit from another ("các cơ quan, đơn vị, địa phương").
+_GENERIC = {"cac", "co", "quan", "don", "vi", "dia", "phuong", "lien", "to", "chuc", "nganh", "so", "ban", "va",
+            "tinh", "huyen", "xa", "thi", "uy", "nhan", "dan", "cap", "duoc", "giao", "thuoc", "truc", "tren"}
+
+
+def _unit_named(plan: Plan, norm: str) -> str | None:
+    """The plan's unit a question names: its whole name ("sở nội vụ", "phòng tư pháp"), or every word of its
+    name that tells it apart ("văn hóa thông tin"). The longest such name wins."""
+    padded = f" {norm} "
+    found = []
+    for unit in {u for t in plan.tasks for u in (*t.lead, *t.coordinate)}:
+        name = normalize(unit)
+        telling = set(name.split()) - _GENERIC
+        if not telling:
+            continue
+        if f" {name} " in padded or (len(telling) >= 2 and telling <= set(norm.split())):
+            found.append((len(name), unit))
+    return max(found)[1] if found else None
+
+
+def _more(plan: Plan) -> tuple[Choice, ...]:
+    return choice("Xem các nhiệm vụ", f"plan-tasks:{plan.id}"), choice("Về kế hoạch", f"plan:{plan.id}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from content.scores import SOURCE_SUB, SOURCE_YEAR
 from handlers.core import render
 from handlers.core.messages import Reply
-from handlers.scores.lookup import COMPUTED, COMPUTED_ALL, ScoreLookup, signed
+from handlers.scores.lookup import COMPUTED, COMPUTED_ALL, ScoreLookup, change, signed
 
 
 class ScoreCard(ScoreLookup):
@@ -21,27 +21,43 @@ class ScoreCard(ScoreLookup):
             scale = 80 if len(row.dims) == 8 else 60
             lines.append(f"Tổng điểm: {render.number(row.total)}/{scale}")
             if prev and prev.total is not None and len(prev.dims) == len(row.dims):
-                lines.append(f"So với {year - 1}: {signed(row.total - prev.total)} điểm")
+                lines.append(f"So với {year - 1}: {change(row.total - prev.total)} điểm")
             elif prev and prev.total_6dim is not None and row.total_6dim is not None:
-                change = signed(row.total_6dim - prev.total_6dim)
-                lines.append(f"So với {year - 1} (tính trên 6 chỉ số chung): {change} điểm")
+                moved = change(row.total_6dim - prev.total_6dim)
+                lines.append(f"So với {year - 1} (tính trên 6 chỉ số chung): {moved} điểm")
             rank, group = t.rank(province, year), t.group(province, year)
             if rank and group:
-                lines.append(f"Vị trí (tự tính): {rank[0]}/{rank[1]} tỉnh có điểm; nhóm (tự tính): {group}")
+                lines.append(f"Vị trí (tự tính): {rank[0]}/{rank[1]} tỉnh có điểm; {self.group_words(province, year)}")
         else:
             lines.append("Năm này dữ liệu thiếu một số chỉ số nên không có tổng điểm.")
         names = self._names_of()
         lines.append("")
         for number, value in sorted(row.dims.items()):
             before = prev.dims.get(number) if prev else None
-            change = f" ({signed(value - before)})" if before is not None else ""
-            lines.append(f"{number}. {names.get(number, '')}: {render.number(value)}{change}")
+            moved = f" ({signed(value - before)})" if before is not None else ""
+            lines.append(f"{number}. {names.get(number, '')}: {render.number(value)}{moved}")
         notes = [render.CAUTION + COMPUTED, render.REFORM + self._reform(province)]
         sources = SOURCE_YEAR + (f"; {SOURCE_SUB}" if row.subs else "")
         if len(row.dims) == 6:
             notes.insert(0, "Trước 2018 PAPI có 6 chỉ số nội dung (thang 6–60), không so trực tiếp với từ 2018.")
         text = "\n".join(lines) + "\n\n" + "\n".join(notes) + f"\n{render.SOURCE}{sources}"
         return Reply(text, self.choices(province, year))
+
+    def group_words(self, province: str, year: int) -> str:
+        """'thuộc nhóm Cao (tự tính)', with a caution next to a group boundary."""
+        group = self.table.group(province, year)
+        near = self.table.near_boundary(province, year)
+        edge = " (sát ranh giới nhóm: nhóm PAPI công bố có thể khác)" if near else ""
+        return f"thuộc nhóm {group} (tự tính){edge}"
+
+    def group_of(self, province: str, year: int | None) -> Reply:
+        """'Hà Tĩnh 2023 thuộc nhóm nào': the group first, then the card."""
+        row, year = self._row(province, year)
+        if row is None or year is None or row.total is None:
+            return self.card(province, year)
+        card = self.card(province, year)
+        head = f"PAPI {year}: {province} {self.group_words(province, year)}, tổng điểm {render.number(row.total)}."
+        return Reply(f"{head}\n\n{card.text}", card.choices)
 
     def subs(self, province: str, year: int | None = None, dimension: int | None = None) -> Reply:
         """Sub-dimension scores (2022 and 2023 only) beside their medians; one dimension when asked."""
@@ -73,4 +89,6 @@ class ScoreCard(ScoreLookup):
             lines.append(f"\nNăm {year} {province} không có điểm chỉ số nội dung {dimension}.")
         sources = SOURCE_SUB if row.subs else SOURCE_YEAR
         notes = render.CAUTION + COMPUTED_ALL + f"\n{render.SOURCE}{sources}"
-        return Reply("\n".join(lines) + "\n\n" + notes, self.choices(province, year))
+        # without sub-dimension scores that year, a question about them is answered with what there is instead
+        text = "\n".join(lines) + "\n\n" + notes
+        return Reply(text, self.choices(province, year), kind="answer" if row.subs else "decline")

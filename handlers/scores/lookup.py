@@ -38,6 +38,13 @@ def signed(value: float) -> str:
     return ("+" if value > 0 else "") + render.number(value)
 
 
+def change(value: float) -> str:
+    """'tăng 0,35', 'giảm 0,02', 'không đổi': how people say a change from the year before."""
+    if round(value, 2) == 0:
+        return "không đổi"
+    return f"{'tăng' if value > 0 else 'giảm'} {render.number(abs(value))}"
+
+
 def gap(diff: float) -> str:
     """'vượt 0,43' / 'thiếu 0,02'; three decimals when two would show a miss as 0,00."""
     digits = 2 if abs(diff) >= 0.005 or diff == 0 else 3

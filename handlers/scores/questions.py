@@ -30,6 +30,7 @@ MEDIAN_WORDS = ("trung vi", "ca nuoc", "toan quoc", "trung binh chung", "so voi 
 STRENGTH_WORDS = ("manh nhat", "yeu nhat", "diem manh", "diem yeu", "manh yeu", "kem nhat", "chi so nao")
 SUB_WORDS = ("thanh phan", "chi tiet")
 COMPARE_WORDS = ("so sanh",)
+GROUP_WORDS = ("nhom nao", "thuoc nhom", "nam trong nhom", "o nhom", "nhom gi", "xep nhom")
 MERGER_WORDS = ("sap nhap", "sap xep", "hop nhat", "tinh moi", "thanh pho moi")
 TRIGGERS = SCORE_WORDS + RADAR_WORDS + TREND_WORDS + MEDIAN_WORDS + STRENGTH_WORDS + MERGER_WORDS + COMPARE_WORDS
 

@@ -13,15 +13,18 @@ all over score_lookup. Province names are matched in province_names, question wo
 from __future__ import annotations
 
 from content.loader import KnowledgeBase
+from content.normalize import normalize
 from handlers.core.messages import Choice, Reply
 from handlers.scores import questions as score_questions
 from handlers.scores.card import ScoreCard
 from handlers.scores.charts import ScoreCharts
 from handlers.scores.comparisons import Comparisons
 from handlers.scores.merger import Mergers
+from handlers.scores.national import National, asks_count, asks_launch, asks_national
 from handlers.scores.province_names import names_for
 from handlers.scores.questions import (
     COMPARE_WORDS,
+    GROUP_WORDS,
     MEDIAN_WORDS,
     MERGER_WORDS,
     PLAN_WORDS,
@@ -35,10 +38,12 @@ from handlers.scores.rankings import Rankings, asks_ranking
 from handlers.scores.targets import PlanResults
 
 
-class Scores(ScoreCard, Comparisons, PlanResults, Mergers, ScoreCharts, Rankings):
+class Scores(ScoreCard, Comparisons, PlanResults, Mergers, ScoreCharts, Rankings, National):
     def __init__(self, kb: KnowledgeBase) -> None:
         super().__init__(kb)
         self.names = names_for(kb)
+        # sub-dimensions by name, longest first: "điểm tri thức công dân Hà Tĩnh 2023" asks for 1.1
+        self._sub_names = [(normalize(s.name_vi), s.code) for d in kb.papi.dimensions for s in d.subdimensions]
 
     # --- understanding the question -------------------------------------------------------------
 
@@ -56,7 +61,7 @@ class Scores(ScoreCard, Comparisons, PlanResults, Mergers, ScoreCharts, Rankings
 
     def wants(self, text: str) -> bool:
         q = self.parse(text)
-        return score_questions.wants(q, text) or (not q.provinces and _ranks(q))
+        return score_questions.wants(q, text) or (not q.provinces and _national(q) is not None)
 
     # --- answering --------------------------------------------------------------------------------
 
@@ -67,7 +72,14 @@ class Scores(ScoreCard, Comparisons, PlanResults, Mergers, ScoreCharts, Rankings
     def answer(self, text: str) -> Reply:
         q = self.parse(text)
         if not q.provinces:
-            return self.ranking(q.norm, q.year, q.dimension) if _ranks(q) else self.ask()
+            kind = _national(q)
+            if kind == "launch" and q.year is not None:
+                return self.launch(q.year)
+            if kind == "count":
+                return self.scored_count(q.year)
+            if kind == "ranking":
+                return self.ranking(q.norm, q.year, q.dimension)
+            return self.national_median(q.year, q.dimension) if kind == "median" else self.ask()
         province = q.provinces[0]
         last = self.table.years[-1]
         if q.has(PLAN_WORDS):
@@ -82,9 +94,27 @@ class Scores(ScoreCard, Comparisons, PlanResults, Mergers, ScoreCharts, Rankings
             return self.pair(q.provinces[0], q.provinces[1], q.year)
         if q.has(MEDIAN_WORDS) or q.has(STRENGTH_WORDS) or q.has(COMPARE_WORDS):
             return self.versus_median(province, q.year)
+        if q.has(GROUP_WORDS):
+            return self.group_of(province, q.year)
+        named = self._sub_named(q.norm)
+        if named is not None:
+            return self.subs(province, q.year, int(named.split(".")[0]))
         if q.has(SUB_WORDS) or q.dimension is not None:
             return self.subs(province, q.year, q.dimension)
         return self.card(province, q.year)
+
+    def _sub_named(self, norm: str) -> str | None:
+        """The sub-dimension a question names, by its whole name or its first three words or more
+        ("tiếp cận và sử dụng internet" for 8.2 "Tiếp cận và sử dụng Internet tại địa phương")."""
+        padded = f" {norm} "
+        found: list[tuple[int, str]] = []
+        for name, code in self._sub_names:
+            words = name.split()
+            size = next((n for n in range(len(words), min(3, len(words)) - 1, -1)
+                         if f" {' '.join(words[:n])} " in padded), 0)
+            if size:
+                found.append((size, code))
+        return max(found)[1] if found else None
 
     def ask(self) -> Reply:
         latest = self.table.years[-1]
@@ -98,6 +128,16 @@ class Scores(ScoreCard, Comparisons, PlanResults, Mergers, ScoreCharts, Rankings
         )
 
 
-def _ranks(q: Question) -> bool:
-    """Provinces by position: 'tỉnh nào đứng đầu PAPI 2024', '5 tỉnh thấp nhất 2023'."""
-    return asks_ranking(q.norm) and (q.has(("tinh", "tinh thanh", "dia phuong")) or q.has(("papi",)))
+def _national(q: Question) -> str | None:
+    """A question about the whole country: provinces by position ('tỉnh nào đứng đầu PAPI 2024'), the
+    national median ('trung vị cả nước 2023'), or an edition's publication date ('PAPI 2023 công bố khi nào')."""
+    about_papi = q.has(("tinh", "tinh thanh", "dia phuong", "papi", "diem"))
+    if asks_launch(q) and q.has(("papi", "bao cao", "ket qua")):
+        return "launch"
+    if asks_count(q):
+        return "count"
+    if asks_ranking(q.norm) and about_papi:
+        return "ranking"
+    if asks_national(q) and about_papi:
+        return "median"
+    return None

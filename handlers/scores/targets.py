@@ -14,6 +14,9 @@ from handlers.scores.lookup import COMPUTED_ALL, REFORM, ScoreLookup, gap, signe
 MARK = {True: "✅", False: "❌", None: "ℹ️"}
 
 
+LINES_ROOM = 1000  # characters of target lines that still leave the answer one Zalo message
+
+
 class PlanResults(ScoreLookup):
     def targets(self, province: str, year: int | None) -> Reply:
         plans = self._plans(province)
@@ -56,7 +59,7 @@ class PlanResults(ScoreLookup):
             lines.append(f"Chưa có kết quả PAPI {year} cho {province} trong dữ liệu, nên chưa đối chiếu được.")
             lines += [f"• {r.target.text}" for r in results]
         else:
-            lines += ["", *(self._target_line(province, r) for r in results)]
+            lines += ["", *self._target_lines(province, results)]
             judged = [r.met for r in results if r.met is not None]
             if judged:
                 lines += ["", f"Kết quả: đạt {sum(judged)}/{len(judged)} mục tiêu có thể đối chiếu."]
@@ -67,6 +70,17 @@ class PlanResults(ScoreLookup):
         notes = [render.CAUTION + caution, render.REFORM + reform]
         sources = f"{plan.sources[0]}; {SOURCE_YEAR}"
         return "\n".join(lines) + "\n\n" + "\n".join(notes) + f"\n{render.SOURCE}{sources}"
+
+    def _target_lines(self, province: str, results: list[TargetResult]) -> list[str]:
+        """A line per target; when they would not fit one message, the dimension targets met share one line
+        (the chart and the plan hold the detail)."""
+        every = [self._target_line(province, r) for r in results]
+        met = [r for r in results if r.met and r.target.dimension is not None]
+        if sum(len(line) for line in every) <= LINES_ROOM or len(met) < 2:
+            return every
+        rest = [self._target_line(province, r) for r in results if r not in met]
+        numbers = ", ".join(str(r.target.dimension) for r in met)
+        return [*rest, f"✅ Các chỉ số nội dung đạt mục tiêu: {numbers}"]
 
     def _target_line(self, province: str, result: TargetResult) -> str:
         target = result.target
