@@ -14,6 +14,7 @@ import pytest
 from content.normalize import normalize
 from handlers.core.messages import Incoming, Reply
 from handlers.core.router import Core
+from handlers.plans.active import PlanSet
 from handlers.scores.lookup import signed
 
 
@@ -126,3 +127,14 @@ def test_chat_json_prints_one_object_per_reply_with_its_kind(tmp_path: Path) -> 
     assert "Danh sách hộ nghèo" in replies[1]["text"]
     assert replies[0]["choices"][0]["value"] == "doc:ck:ke-hoach-kinh-te-xa-hoi"
     assert all(set(r) == {"text", "choices", "image", "document", "kind"} for r in replies)
+
+
+def test_plans_in_force_are_listed_first(core: Core) -> None:
+    plans = core.kb.plans
+    dak_plo = next(p for p in plans if p.id == "dak-plo-2024")
+    text = core.documents.plan_list(PlanSet((dak_plo,))).text
+    current, older = text.split("Kế hoạch mẫu đã hết hiệu lực")
+    assert current.startswith("Đang có hiệu lực:\n• Kế hoạch (chưa ghi số) của Ủy ban nhân dân xã Đắk Plô")
+    listed = older.split("Nguồn:")[0]
+    assert "172/KH-UBND" in listed and "Đắk Plô" not in listed
+    assert "chưa có kế hoạch nào được nạp" in core.documents.plan_list(PlanSet(())).text

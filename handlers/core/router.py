@@ -25,6 +25,7 @@ from handlers.files.pool import Renderer
 from handlers.invitations.register import register
 from handlers.knowledge.documents import Documents, choice
 from handlers.knowledge.plan_questions import PlanQuestions
+from handlers.plans.active import active_plans
 from handlers.registry import FLOWS, HANDLERS
 from handlers.scores import outside
 from handlers.scores.router import Scores
@@ -256,6 +257,8 @@ class Core:
             return [await HANDLERS[name](ctx, arg, msg)], session
         if name == "start" and arg:  # a deep link t.me/<bot>?start=<payload> arrives as "/start <payload>"
             return [await self._deep_link(arg, ctx, msg)], session
+        if name == "kehoach":  # the plans in force today come first: they are the ones officials work on
+            return [self.documents.plan_list(await active_plans(self.db, self.kb, ctx.today))], session
         return [await self._info(name, arg, ctx.person.role, msg.group)], session
 
     async def _deep_link(self, payload: str, ctx: Ctx, msg: Incoming) -> Reply:
@@ -288,8 +291,6 @@ class Core:
             return self._code(arg) or self.documents.dimensions()
         if name == "congkhai":
             return self.documents.disclosure_list()
-        if name == "kehoach":
-            return self.documents.plan_list()
         assert name == "diem"
         return await self.scores.respond(arg) if arg else self.scores.ask()
 

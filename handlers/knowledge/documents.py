@@ -17,6 +17,7 @@ from handlers.core import render
 from handlers.core.messages import Choice, Reply
 from handlers.knowledge import brief
 from handlers.knowledge.parts import Shaped
+from handlers.plans.active import PlanSet
 
 PAPI_SOURCE = "Bảng chỉ tiêu cấp tỉnh PAPI chính thức 2022 và 2023 (papi.org.vn)"
 DATA_BOOST = 0.02
@@ -227,12 +228,27 @@ class Documents(Shaped):
         body = f"{r.summary}\n\n{render.bullets(r.items)}\n\nCăn cứ: {'; '.join(r.legal_basis)}"
         return Reply(render.page(r.title, body, r))
 
-    def plan_list(self) -> Reply:
-        lines = [f"• {p.title} ({p.number or 'chưa ghi số'}, {p.issued_text})" for p in self.kb.plans]
-        sources = "; ".join(f"Kế hoạch {p.number or '(chưa ghi số)'} của {p.issuer}" for p in self.kb.plans)
+    def plan_list(self, in_force: PlanSet | None = None) -> Reply:
+        """The plans in force today first (a province's own, loaded with `plan import`), then the bundled
+        examples whose period has ended, for reference."""
+        current = list(in_force.plans) if in_force else []
+        older = [p for p in self.kb.plans if p.id not in {c.id for c in current}]
+
+        def line(p: Plan) -> str:
+            return f"• {render.plan_label(p)}, {p.issued_text}: {len(p.tasks)} nhiệm vụ"
+
+        blocks = []
+        if in_force is not None:
+            none = "• chưa có kế hoạch nào được nạp (Sở Nội vụ nạp kế hoạch của tỉnh bằng lệnh «plan import»)"
+            blocks.append("Đang có hiệu lực:\n" + ("\n".join(map(line, current)) if current else none))
+        if older:
+            heading = "Kế hoạch mẫu đã hết hiệu lực, để tham khảo:" if in_force is not None else "Các kế hoạch:"
+            blocks.append(heading + "\n" + "\n".join(map(line, older)))
+        sources = "; ".join(f"{render.plan_label(p)}" for p in (*current, *older))
+        shown = [p for p in (*current, *older) if p.id in self._plans]  # a loaded plan has no card here yet
         return Reply(
-            "Các kế hoạch trong cơ sở dữ liệu:\n" + "\n".join(lines) + f"\n\n{render.SOURCE}{sources}",
-            tuple(choice(f"{p.issuer} ({p.papi_year})", f"plan:{p.id}") for p in self.kb.plans),
+            "\n\n".join(blocks) + f"\n\n{render.SOURCE}{sources}",
+            tuple(choice(f"{p.issuer} ({p.papi_year})", f"plan:{p.id}") for p in shown),
         )
 
     def plan(self, p: Plan) -> Reply:
