@@ -76,11 +76,13 @@ async def chat(settings: Settings, database: Path, user: str, scripted: bool = F
 
 
 def run(settings: Settings) -> int:
-    """The configured channels (Telegram, Zalo, the Zalo OA); the console when none is set."""
+    """The configured channels (Telegram, Zalo, the Zalo OA, the web); with no channel token, the web chat and
+    the admin pages on WEBHOOK_LISTEN:WEBHOOK_PORT (http://127.0.0.1:8080 by default). The console is `chat`."""
     no_oa = settings.zalo_oa_app_id is None
     if settings.telegram_bot_token is None and settings.zalo_bot_token is None and no_oa and not settings.serves_web:
-        log.info("Chưa đặt TELEGRAM_BOT_TOKEN hay ZALO_BOT_TOKEN: chạy kênh console.")
-        return asyncio.run(chat(settings, settings.database, "local"))
+        settings = web_cli.web_settings(settings)
+        log.info("Chưa đặt TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN hay Zalo OA: mở trang hỏi đáp tại %s "
+                 "(trò chuyện trên console: python -m bot chat).", web_cli.local_url(settings))
     from bot import runner  # imported only when used: the console needs no Telegram, Zalo or web stack
 
     return runner.run(settings)

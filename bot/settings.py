@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
-    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_port: int = Field(default=8080, ge=1, le=65535)  # local; a reverse proxy gives Telegram its 443
     zalo_bot_token: SecretStr | None = None
     # The current Zalo Bot API host; the older https://bot-api.zapps.me/bot is documented as an alternative.
     zalo_base_url: str = "https://bot-api.zaloplatforms.com/bot"

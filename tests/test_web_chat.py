@@ -161,12 +161,14 @@ async def test_the_widget_opens_the_chat_in_a_corner_of_a_portal(site: Site, pag
     await expect(frame.locator(".msg.bot").nth(1)).to_contain_text("8 chỉ số nội dung")
 
 
-def test_python_m_bot_web_serves_the_chat_without_any_token(tmp_path: Path) -> None:
-    """What a new user does: `python -m bot web`, open the page, ask; a real process, no .env, no token."""
+@pytest.mark.parametrize("command", ["web", "run"])
+def test_python_m_bot_serves_the_chat_without_any_token(tmp_path: Path, command: str) -> None:
+    """What a new user does: `make run` (or `python -m bot web`), open the page, ask; a real process, no .env,
+    no token."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.endswith(("_TOKEN", "_URL", "_SECRET"))}
+    env = {k: v for k, v in os.environ.items() if not k.endswith(("_TOKEN", "_URL", "_SECRET", "_APP_ID"))}
     env.update(DATABASE=str(tmp_path / "papi.sqlite3"), WEBHOOK_PORT=str(port))
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "web"], cwd=tmp_path, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "bot", command], cwd=tmp_path, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
@@ -177,7 +179,7 @@ def test_python_m_bot_web_serves_the_chat_without_any_token(tmp_path: Path) -> N
                         break
                 except httpx.TransportError:
                     pass
-                assert time.monotonic() < deadline and proc.poll() is None, "python -m bot web did not start"
+                assert time.monotonic() < deadline and proc.poll() is None, f"python -m bot {command} did not start"
                 time.sleep(0.1)
             assert "Trợ lý PAPI" in http.get("/").text
             answer = http.post("/api/chat", json={"text": "xa phai cong khai nhung gi", "choice": None},
