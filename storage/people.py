@@ -127,10 +127,13 @@ class Official:
 
 
 async def officials(db: Db) -> list[Official]:
-    """Everyone bound to a unit who may be reminded, muted or not (the planner decides)."""
+    """Everyone bound to a unit who may be reminded, muted or not (the planner decides): only people with an
+    active chat identity, since an official imported from a list who never wrote to the bot cannot be reached
+    (thousands of them after `people import` would each be a failed send)."""
     sql = (
         "SELECT id, role, unit_id, reminders_muted FROM people"
-        " WHERE role IN ('official', 'leader') AND unit_id IS NOT NULL ORDER BY id"
+        " WHERE role IN ('official', 'leader') AND unit_id IS NOT NULL"
+        " AND EXISTS (SELECT 1 FROM identities i WHERE i.person_id = people.id AND i.active = 1) ORDER BY id"
     )
     rows = await db.fetchall(sql)
     return [Official(r["id"], r["role"], r["unit_id"], bool(r["reminders_muted"])) for r in rows]
