@@ -12,7 +12,8 @@ import asyncio
 import tempfile
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from pydantic import BaseModel, Field
 from content.loader import load
 from content.normalize import normalize
 from handlers.core.messages import Incoming, Reply
+from handlers.core.router import Core
 from handlers.knowledge.documents import Documents
 
 SETS = Path(__file__).parent.parent / "tests" / "data" / "eval"
@@ -71,21 +73,28 @@ class Outcome:
     reply: Reply
 
 
-async def play_bot(items: list[Question]) -> list[Outcome]:
+@asynccontextmanager
+async def scratch_core() -> AsyncIterator[Core]:
+    """The real core, as `make chat` builds it, on a database that is thrown away afterwards."""
     from bot.app import build_core
     from bot.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:
         core = await build_core(Settings(), Path(tmp) / "eval.db")
         try:
-            out = []
-            for q in items:
-                replies = await core.handle(Incoming(channel="console", user_id=f"eval-{q.id}", text=q.q))
-                first = replies[0] if replies else Reply("", kind="not_found")
-                out.append(Outcome(q, judge(q, first), first))
-            return out
+            yield core
         finally:
             await core.close()
+
+
+async def play_bot(items: list[Question]) -> list[Outcome]:
+    async with scratch_core() as core:
+        out = []
+        for q in items:
+            replies = await core.handle(Incoming(channel="console", user_id=f"eval-{q.id}", text=q.q))
+            first = replies[0] if replies else Reply("", kind="not_found")
+            out.append(Outcome(q, judge(q, first), first))
+        return out
 
 
 Peer = Callable[[str], Reply]

@@ -8,12 +8,12 @@ it is refused outright if it answers an off-topic question. The held-out sets ar
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from dataclasses import dataclass
 from typing import cast
 
-from benchmarks.answers import MAX_REPLY, TUNING, Question, has_facts, questions
-from content.loader import load
+from benchmarks.answers import TUNING, Question, judge, questions, scratch_core
 from content.search import Gate, Hit, SearchIndex, Verdict, verdict
 from handlers.core.messages import Incoming
 from handlers.knowledge.documents import Documents
@@ -23,45 +23,26 @@ from handlers.knowledge.documents import Documents
 class Case:
     question: Question
     hits: list[Hit]
-    right: bool  # the first hit's reply has the facts, in one message
+    right: bool  # in scope, and the first hit's reply has the facts, in one message
 
 
-def cases() -> list[Case]:
-    """The tuning questions the router leaves to search, with their hits."""
-    import asyncio
-    import tempfile
-    from pathlib import Path
+def cases() -> tuple[list[Case], Documents]:
+    """The tuning questions the router leaves to search, with their hits, and the documents they come from."""
 
-    from bot.app import build_core
-    from bot.settings import Settings
+    async def searched(items: list[Question]) -> tuple[list[Case], Documents]:
+        async with scratch_core() as core:
+            real, found = core.index, []
+            for q in items:
+                spy = _Spy(real)
+                core.index = cast(SearchIndex, spy)  # it has the one method the router calls
+                await core.handle(Incoming(channel="console", user_id=f"c-{q.id}", text=q.q))
+                if spy.used:
+                    hits = real.search(q.q)
+                    reply = core.documents.render(hits[0].doc.id, q.q) if hits else None
+                    found.append(Case(q, hits, reply is not None and judge(q, reply) == "right"))
+            return found, core.documents
 
-    documents = Documents(load())
-    index = SearchIndex(documents.docs())
-    out = []
-
-    async def searched(items: list[Question]) -> list[Question]:
-        with tempfile.TemporaryDirectory() as tmp:
-            core = await build_core(Settings(), Path(tmp) / "c.db")
-            try:
-                kept = []
-                real = core.index
-                for q in items:
-                    spy = _Spy(real)
-                    core.index = cast(SearchIndex, spy)  # it has the one method the router calls
-                    await core.handle(Incoming(channel="console", user_id=f"c-{q.id}", text=q.q))
-                    if spy.used:
-                        kept.append(q)
-                return kept
-            finally:
-                await core.close()
-
-    items = [q for name in TUNING for q in questions(name)]
-    for q in asyncio.run(searched(items)):
-        hits = index.search(q.q)
-        reply = documents.render(hits[0].doc.id, q.q) if hits else None
-        right = bool(reply and has_facts(reply.text, q.must) and len(reply.text) <= MAX_REPLY)
-        out.append(Case(q, hits, right and q.kind == "in_scope"))
-    return out
+    return asyncio.run(searched([q for name in TUNING for q in questions(name)]))
 
 
 class _Spy:
@@ -96,8 +77,7 @@ def score(gate: Gate, found: list[Case], linked: Documents) -> tuple[int, int, i
 
 
 def main() -> None:
-    found = cases()
-    documents = Documents(load())
+    found, documents = cases()
     grid = itertools.product(
         (0.44, 0.46, 0.48, 0.5, 0.52), (0.0, 0.01, 0.02, 0.03), (0.4, 0.42, 0.44), (0.05, 0.08, 0.12, 1.0),
         (False, True),

@@ -28,5 +28,3 @@ def aspects(question: str) -> list[str]:
     """The aspects a question names, in the order of ASPECTS."""
     text = f" {normalize(question)} "
     return [name for name, words in ASPECTS.items() if any(f" {w} " in text for w in words)]
-
-

@@ -8,7 +8,9 @@ vocabulary is first corrected to the closest one (rapidfuzz), which absorbs typo
 2. Ranking: the best candidates are scored on four signals: how much of the query's weight their phrasings
    cover, rapidfuzz similarity to the closest phrasing (word order does not matter), the BM25 score, and a
    BM25 over the answer text itself, which finds "trụ sở hay nhà văn hóa" in an answer that no phrasing
-   words that way. The weights were set on the question set in tests/data/questions.yaml; the gate on the tuning sets.
+   words that way. An entry asked about the same aspect as the question ("bao lâu", "ở đâu": content/aspects.py)
+   moves up a little, one asked only about others moves down. The weights were set on the question set in
+   tests/data/questions.yaml; the gate (`Gate`) on the tuning sets of tests/data/eval.
 """
 
 from __future__ import annotations

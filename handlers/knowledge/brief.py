@@ -18,6 +18,7 @@ LIMIT = 1200  # what a first reply aims at
 MAX_REPLY = 2000  # what it must never exceed: one Zalo message; `content check` enforces it
 MORE = "Chi tiết và nguồn đầy đủ"
 
+
 def dimension(question: str) -> int | None:
     return score_questions.dimension(normalize(question))
 

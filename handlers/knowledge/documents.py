@@ -40,6 +40,11 @@ class Documents(Shaped):
         self._rights = {r.id: r for r in kb.disclosure.rights}
         self._plans = {p.id: p for p in kb.plans}
         self._faq = {f.id: f for f in kb.faq}
+        # each FAQ entry's `related` structured entries, read for every rival hit of every question
+        self._restates = {
+            f"faq:{f.id}": {d for ref in f.related if (d := _related_doc(ref)) and d.split(":")[0] in STRUCTURED}
+            for f in kb.faq
+        }
 
     def oversized(self, limit: int) -> list[tuple[str, int]]:
         """Entries whose first reply is longer than `limit` characters: `content check` refuses them, since a
@@ -52,13 +57,7 @@ class Documents(Shaped):
         the same question, and being close in search is no sign of doubt. (Two FAQ entries pointing at the
         same structured entry often answer different questions about it: on the tuning sets, counting them
         as linked gave more wrong answers.)"""
-        return b in self._links(a) or a in self._links(b)
-
-    def _links(self, doc_id: str) -> set[str]:
-        kind, _, key = doc_id.partition(":")
-        if kind == "faq" and key in self._faq:
-            return {d for ref in self._faq[key].related if (d := _related_doc(ref)) and d.split(":")[0] in STRUCTURED}
-        return set()
+        return b in self._restates.get(a, ()) or a in self._restates.get(b, ())
 
     # --- search documents ----------------------------------------------------------------------
 

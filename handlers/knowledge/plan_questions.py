@@ -15,29 +15,24 @@ from handlers.core import render
 from handlers.core.messages import Choice, Reply
 from handlers.knowledge import brief
 from handlers.knowledge.documents import Documents, choice
+from storage.org import place_key
 
-PLAN_CUES = ("ke hoach", "theo kh")
+PLAN_CUES = ("ke hoach",)  # "kh" is normalised to "ke hoach"
 COUNT_WORDS = ("bao nhieu nhiem vu", "may nhiem vu", "so nhiem vu")
-_NUMBER = re.compile(r"\b(?:ke hoach|kh|so)\s*(\d{1,4})\b")
+_NUMBER = re.compile(r"\b(?:ke hoach|so)\s*(\d{1,4})\b")
 _STOP = {"ai", "chu", "tri", "phoi", "hop", "nhiem", "vu", "ke", "hoach", "theo", "cua", "la", "gi", "nao", "viec",
          "thuc", "hien", "giao", "cho", "don", "vi", "co", "quan", "va", "cac", "nhung", "trong", "papi", "tinh", "xa"}
 
 
 def _places(p: Plan) -> list[str]:
-    """A plan's places as people name them: 'duyen hai', 'dak plo', 'dong thap' (without 'xã', 'thị xã')."""
-    out = []
-    for place in (p.commune, p.district, p.province):
-        if place:
-            words = normalize(place).split()
-            while words and words[0] in ("xa", "huyen", "thi", "tinh", "thanh", "pho", "phuong"):
-                words = words[1:]
-            out.append(" ".join(words))
-    return out
+    """A plan's places, most local first, as people name them: 'duyen hai', 'dak plo', 'dong thap'."""
+    return [place_key(place) for place in (p.commune, p.district, p.province) if place]
 
 
 class PlanQuestions:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.plans = kb.plans
+        self._places = {p.id: _places(p) for p in self.plans}  # built once, read for every question
 
     def plan_named(self, norm: str) -> tuple[Plan, bool] | None:
         """The one plan a question names, and whether it was named unmistakably (by number or by a district's
@@ -49,8 +44,8 @@ class PlanQuestions:
             by_number = [p for p in self.plans if p.number and p.number.split("/")[0] == number.group(1)]
             if len(by_number) == 1:
                 return by_number[0], True
-        local = [p for p in self.plans if (p.district or p.commune) and f" {_places(p)[0]} " in padded]
-        provincial = [p for p in self.plans if f" {_places(p)[-1]} " in padded]
+        local = [p for p in self.plans if (p.district or p.commune) and f" {self._places[p.id][0]} " in padded]
+        provincial = [p for p in self.plans if f" {self._places[p.id][-1]} " in padded]
         for found, sure in ((local, True), (provincial, False)):
             years = [p for p in found if str(p.papi_year) in norm or (p.issued and str(p.issued.year) in norm)]
             chosen = years or found

@@ -86,6 +86,17 @@ class ScoreLookup:
         choices = (Choice(f"{province} {latest}", f"/diem {province} {latest}"),) if latest else ()
         return Reply(text, choices, kind="decline")
 
+    def _no_year(self, year: int) -> Reply:
+        """A country-level question about a year the data does not have (2025 onwards, or before 2011)."""
+        first, latest = self.table.years[0], self.table.years[-1]
+        return Reply(
+            f"Trợ lý chưa có kết quả PAPI {year}: dữ liệu có từ {first} đến {latest}. "
+            f"Kết quả PAPI {latest + 1} trở đi chưa có trong dữ liệu (chưa kiểm chứng đã công bố hay chưa)."
+            f"\n\n{render.SOURCE}{SOURCE_YEAR}",
+            (Choice(f"Các tỉnh dẫn đầu {latest}", f"/diem 5 tỉnh cao nhất {latest}"),),
+            kind="decline",
+        )
+
     def _names_of(self) -> dict[int, str]:
         return {d.number: d.name_vi for d in self.kb.papi.dimensions}
 

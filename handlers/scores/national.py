@@ -43,7 +43,7 @@ class National(ScoreLookup):
     def scored_count(self, year: int | None) -> Reply:
         year = year or self.table.years[-1]
         if year not in self.table.years:
-            return Reply(f"Trợ lý chưa có điểm PAPI {year} (dữ liệu đến {self.table.years[-1]}).", kind="decline")
+            return self._no_year(year)
         scored = {r.province for r in self.table.scored(year)}
         missing = [p for p in self.table.provinces if p not in scored]
         text = f"PAPI {year}: {len(scored)} tỉnh, thành phố có tổng điểm trong dữ liệu"
@@ -51,12 +51,13 @@ class National(ScoreLookup):
         return Reply(f"{text}\n\n{render.SOURCE}{SOURCE_YEAR}")
 
     def national_median(self, year: int | None, dimension: int | None) -> Reply:
-        latest = self.table.years[-1]
-        year = year or latest
+        year = year or self.table.years[-1]
+        if year not in self.table.years:
+            return self._no_year(year)
         values = self.table.values(year, dimension)
         median = self.table.median(year, dimension)
-        if median is None:
-            return Reply(f"Chưa có điểm PAPI {year} để tính trung vị (dữ liệu đến {latest}).", kind="decline")
+        if median is None:  # a dimension not measured that year (8 before 2018)
+            return Reply(f"PAPI {year} không có điểm chỉ số nội dung {dimension}.", kind="decline")
         names = self._names_of()
         what = f"chỉ số nội dung {dimension} ({names[dimension]})" if dimension else "tổng điểm PAPI"
         mean = sum(values) / len(values)

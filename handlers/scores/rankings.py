@@ -32,13 +32,7 @@ class Rankings(ScoreLookup):
         count = int(found.group(1) or found.group(2)) if found else DEFAULT_COUNT
         latest = self.table.years[-1]
         if year is not None and year not in self.table.years:
-            return Reply(
-                f"Trợ lý chưa có kết quả PAPI {year}: dữ liệu có từ {self.table.years[0]} đến {latest}. "
-                f"Kết quả PAPI {latest + 1} trở đi chưa có trong dữ liệu (chưa kiểm chứng đã công bố hay chưa)."
-                f"\n\n{render.SOURCE}{SOURCE_YEAR}",
-                (Choice(f"Các tỉnh dẫn đầu {latest}", f"/diem 5 tỉnh cao nhất {latest}"),),
-                kind="decline",
-            )
+            return self._no_year(year)
         year = year or latest
         rows = [(r.province, r.value(dimension)) for r in self.table.scored(year)]
         scored = sorted(((p, v) for p, v in rows if v is not None), key=lambda pv: pv[1], reverse=not bottom)

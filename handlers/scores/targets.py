@@ -78,7 +78,7 @@ class PlanResults(ScoreLookup):
         met = [r for r in results if r.met and r.target.dimension is not None]
         if sum(len(line) for line in every) <= LINES_ROOM or len(met) < 2:
             return every
-        rest = [self._target_line(province, r) for r in results if r not in met]
+        rest = [line for line, r in zip(every, results, strict=True) if r not in met]
         numbers = ", ".join(str(r.target.dimension) for r in met)
         return [*rest, f"✅ Các chỉ số nội dung đạt mục tiêu: {numbers}"]
 
