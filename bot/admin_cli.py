@@ -23,7 +23,7 @@ from handlers.progress import export
 from handlers.reminders import planner as reminders
 from handlers.reminders.quiet import hold
 from storage import event_dates, org, people
-from storage.db import connect, utc_now
+from storage.db import Target, connect, is_postgres, utc_now
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -86,7 +86,10 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int | None:
     if args.command == "export":
         return asyncio.run(export_cmd(args, database, settings.zone))
     if args.command == "backup":
-        return backup(database, args.file)
+        if is_postgres(database):
+            print("Lỗi: với PostgreSQL, hãy sao lưu bằng pg_dump.", file=sys.stderr)
+            return 2
+        return backup(Path(database), args.file)
     if args.command == "people":
         return asyncio.run(people_cmd(args, database))
     if args.command == "reminders":
@@ -102,7 +105,7 @@ def local_time(text: str, zone: ZoneInfo) -> dt.datetime:
     return dt.datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=zone)
 
 
-async def preview(args: argparse.Namespace, database: Path, settings: Settings) -> int:
+async def preview(args: argparse.Namespace, database: Target, settings: Settings) -> int:
     zone = settings.zone
     """Exactly what the sweep would queue for that window, read from the same planner."""
     at = local_time(args.at, zone)
@@ -124,7 +127,7 @@ async def preview(args: argparse.Namespace, database: Path, settings: Settings) 
     return 0
 
 
-async def broadcast(args: argparse.Namespace, database: Path, settings: Settings) -> int:
+async def broadcast(args: argparse.Namespace, database: Target, settings: Settings) -> int:
     zone = settings.zone
     try:
         audience = broadcasts.Audience.parse(args.to)
@@ -145,7 +148,7 @@ async def broadcast(args: argparse.Namespace, database: Path, settings: Settings
     return 0
 
 
-async def event(args: argparse.Namespace, database: Path) -> int:
+async def event(args: argparse.Namespace, database: Target) -> int:
     db = await connect(database)
     try:
         await event_dates.record(db, args.name, args.year, args.date)
@@ -155,7 +158,7 @@ async def event(args: argparse.Namespace, database: Path) -> int:
     return 0
 
 
-async def invite(args: argparse.Namespace, database: Path, settings: Settings) -> int:
+async def invite(args: argparse.Namespace, database: Target, settings: Settings) -> int:
     kb = load()
     db = await connect(database)
     try:
@@ -173,7 +176,7 @@ async def invite(args: argparse.Namespace, database: Path, settings: Settings) -
     return 0
 
 
-async def export_cmd(args: argparse.Namespace, database: Path, zone: ZoneInfo) -> int:
+async def export_cmd(args: argparse.Namespace, database: Target, zone: ZoneInfo) -> int:
     kb = load()
     db = await connect(database)
     try:
@@ -209,7 +212,7 @@ def backup(database: Path, target: Path) -> int:
     return 0
 
 
-async def people_cmd(args: argparse.Namespace, database: Path) -> int:
+async def people_cmd(args: argparse.Namespace, database: Target) -> int:
     db = await connect(database)
     try:
         if args.action == "list":

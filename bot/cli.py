@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bot import admin_cli, org_cli, plan_cli, web_cli
+from bot import admin_cli, db_cli, org_cli, plan_cli, web_cli
 from bot.app import build_core
 from bot.channels import console
 from bot.logs import setup_logging
@@ -18,9 +18,11 @@ from handlers.core.router import NOTICE
 from handlers.knowledge import brief
 from handlers.knowledge.documents import Documents
 from storage import gaps
-from storage.db import InUse, MigrationError, ProcessLock, connect
+from storage.db import InUse, MigrationError, ProcessLock, Target, Unavailable, connect
 
 log = logging.getLogger("bot")
+# each module adds its subcommands and runs them when named
+FEATURES = (admin_cli, db_cli, org_cli, plan_cli, web_cli)
 
 
 def content_check(data: Path | None = None) -> int:
@@ -44,7 +46,7 @@ def content_check(data: Path | None = None) -> int:
     return 0
 
 
-async def content_gaps(database: Path, limit: int, zone: str) -> int:
+async def content_gaps(database: Target, limit: int, zone: str) -> int:
     db = await connect(database)
     try:
         rows = await gaps.most_asked(db, limit)
@@ -59,7 +61,7 @@ async def content_gaps(database: Path, limit: int, zone: str) -> int:
     return 0
 
 
-async def chat(settings: Settings, database: Path, user: str, scripted: bool = False) -> int:
+async def chat(settings: Settings, database: Target, user: str, scripted: bool = False) -> int:
     lock = ProcessLock(database)
     lock.acquire()
     try:
@@ -100,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     except MigrationError as failed:
         print(f"Không nâng cấp được cơ sở dữ liệu: {failed}. Lược đồ cũ vẫn giữ nguyên.", file=sys.stderr)
         return 4
+    except Unavailable as down:
+        print(f"Không khởi động được: {down}.", file=sys.stderr)
+        return 5
 
 
 def _main(argv: list[str] | None) -> int:
@@ -115,10 +120,8 @@ def _main(argv: list[str] | None) -> int:
     p_content.add_argument("--db", type=Path)
     p_content.add_argument("--limit", type=int, default=50)
     p_content.add_argument("--data", type=Path, help="thư mục nội dung (mặc định: nội dung đi kèm)")
-    admin_cli.add_parsers(sub)
-    org_cli.add_parsers(sub)
-    plan_cli.add_parsers(sub)
-    web_cli.add_parsers(sub)
+    for commands in FEATURES:
+        commands.add_parsers(sub)
     args = parser.parse_args(argv)
     if args.command == "content" and args.action == "check":
         return content_check(args.data)
@@ -128,14 +131,8 @@ def _main(argv: list[str] | None) -> int:
         return asyncio.run(content_gaps(database, args.limit, settings.timezone))
     if args.command == "chat":
         return asyncio.run(chat(settings, database, args.user, args.json))
-    handled = admin_cli.dispatch(args, settings)
-    if handled is None:
-        handled = org_cli.dispatch(args, settings)
-    if handled is None:
-        handled = plan_cli.dispatch(args, settings)
-    if handled is None:
-        handled = web_cli.dispatch(args, settings)
-    if handled is not None:
-        return handled
+    for commands in FEATURES:
+        if (handled := commands.dispatch(args, settings)) is not None:
+            return handled
     setup_logging()
     return run(web_cli.web_settings(settings) if args.command == "web" else settings)

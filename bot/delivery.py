@@ -81,6 +81,8 @@ class Sweeper:
             return
 
     async def _sweep(self) -> Counter[str]:
+        if not await self.db.lead():  # PostgreSQL: another worker sweeps; this one takes over if it stops
+            return Counter()
         now = self.clock()
         if not self.alone:  # other workers' claims come back only when their lease has run out
             await outbox.recover(self.db, now, self.owner)

@@ -15,7 +15,7 @@ from bot.settings import Settings
 from handlers.org import importer, official, sheet
 from handlers.org.load import load_map, summary
 from handlers.org.template import DEFAULT, TemplateError, UnitsTemplate, load_template
-from storage.db import connect
+from storage.db import Target, connect
 from storage.divisions import Problem
 
 
@@ -51,7 +51,7 @@ def _fail(line: str) -> int:
     return 2
 
 
-async def load(database: Path, template: UnitsTemplate, typed: str | None) -> int:
+async def load(database: Target, template: UnitsTemplate, typed: str | None) -> int:
     try:
         province = official.province(typed) if typed is not None else None
     except official.UnknownProvince as unknown:
@@ -68,7 +68,7 @@ async def load(database: Path, template: UnitsTemplate, typed: str | None) -> in
     return 0
 
 
-async def import_(database: Path, template: UnitsTemplate, path: Path) -> int:
+async def import_(database: Target, template: UnitsTemplate, path: Path) -> int:
     db = await connect(database)
     try:
         tally = await importer.import_file(db, path, template)

@@ -16,7 +16,7 @@ from handlers.org import sheet
 from handlers.people import importer
 from handlers.people.phones import shown
 from handlers.people.places import Places, Unknown
-from storage.db import connect, utc_now
+from storage.db import Target, connect, utc_now
 
 
 def add_import_options(p: argparse.ArgumentParser) -> None:
@@ -38,7 +38,7 @@ def _fail(line: str) -> int:
     return 2
 
 
-async def import_people(args: argparse.Namespace, database: Path, settings: Settings) -> int:
+async def import_people(args: argparse.Namespace, database: Target, settings: Settings) -> int:
     path = Path(args.id or "")
     if not args.id:
         return _fail("cần tệp danh sách: python -m bot people import DANH_SACH.xlsx")
@@ -77,7 +77,7 @@ def _invalid(path: Path, invalid: importer.Invalid) -> int:
     return print_invalid(path.name, invalid.problems)
 
 
-async def invite_all_units(args: argparse.Namespace, database: Path, settings: Settings) -> int:
+async def invite_all_units(args: argparse.Namespace, database: Target, settings: Settings) -> int:
     if not args.province or not args.out:
         return _fail("--all-units cần --province TỈNH và --out TỆP.xlsx.")
     if args.role == "admin":

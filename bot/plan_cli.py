@@ -15,7 +15,7 @@ from bot.settings import Settings
 from content.loader import load
 from handlers.plans import importer, preview, reading, template
 from storage import plans as stored_plans
-from storage.db import connect, utc_now
+from storage.db import Target, connect, utc_now
 
 STATE_NAMES = {"draft": "bản nháp", "active": "đang áp dụng", "superseded": "đã thay thế", "archived": "lưu trữ"}
 
@@ -75,7 +75,7 @@ def _invalid(path: Path, problems: list[str], as_json: bool) -> int:
     return print_invalid(path.name, problems)
 
 
-async def import_(args: argparse.Namespace, database: Path, settings: Settings) -> int:
+async def import_(args: argparse.Namespace, database: Target, settings: Settings) -> int:
     zone = settings.zone
     now = (dt.datetime.strptime(args.at, "%Y-%m-%d %H:%M").replace(tzinfo=zone) if args.at else utc_now())
     given = {"province": args.province or "", "id": args.id or "", "papi_year": args.papi_year or ""}
@@ -118,7 +118,7 @@ def _saved_line(outcome: importer.Outcome, dry_run: bool) -> str:
             f"python -m bot plan publish {stored.id}")
 
 
-async def publish(plan_id: str, version: int | None, database: Path) -> int:
+async def publish(plan_id: str, version: int | None, database: Target) -> int:
     db = await connect(database)
     try:
         stored = await stored_plans.get(db, plan_id, version)
@@ -135,7 +135,7 @@ async def publish(plan_id: str, version: int | None, database: Path) -> int:
     return 0
 
 
-async def archive(plan_id: str, database: Path) -> int:
+async def archive(plan_id: str, database: Target) -> int:
     db = await connect(database)
     try:
         changed = await stored_plans.archive(db, plan_id)
@@ -147,7 +147,7 @@ async def archive(plan_id: str, database: Path) -> int:
     return 0
 
 
-async def listing(database: Path) -> int:
+async def listing(database: Target) -> int:
     db = await connect(database)
     try:
         rows = await stored_plans.listing(db)

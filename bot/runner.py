@@ -9,6 +9,7 @@ refused stops with a clear log line; the process ends when no channel is left.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -86,7 +87,9 @@ class Runner:
         # its own connection: a batch of outbox updates does not hold up the conversations' statements
         self.sweep_db = await connect(self.settings.database)
         sweeper = Sweeper(self.sweep_db, self.core.kb, self.core.config.zone, senders, clock=self.core.clock,
-                          quiet_hours=self.core.config.quiet_hours, rates=rates)
+                          quiet_hours=self.core.config.quiet_hours, rates=rates,
+                          alone=self.sweep_db.exclusive,  # PostgreSQL: other workers' live claims are theirs
+                          lease=dt.timedelta(seconds=self.settings.outbox_lease_seconds))
         self.sweeper = sweeper
         self.scheduler = await scheduler.start(sweeper, self.settings.sweep_seconds, self._evidence_job(live))
 

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from storage.db import is_postgres
+
 
 def _header_secret(value: SecretStr | None, name: str, shortest: int) -> SecretStr | None:
     """A webhook secret travels in an HTTP header: ASCII letters, digits, _ and - only."""
@@ -52,10 +54,13 @@ class Settings(BaseSettings):
     zns_template_overdue: str | None = None
     # Public base URL of the web server; Zalo sends images by URL only, so without it Zalo gets text only.
     public_url: str | None = None
-    database: Path = Path("data/papi.sqlite3")
+    database: Path | str = Path("data/papi.sqlite3")  # a SQLite file, or postgresql://user:pass@host:port/db
     timezone: str = "Asia/Ho_Chi_Minh"
     admin_ids: Annotated[list[str], NoDecode] = []
     sweep_seconds: int = Field(default=60, ge=1)  # how often due reminders and broadcasts are sent
+    # how long an outbox row claimed by a worker stays its own: on PostgreSQL, a worker that died has its rows
+    # taken back by another only after this (those it sent but had not yet recorded then go out twice)
+    outbox_lease_seconds: int = Field(default=600, ge=5)
     # messages per second the outbox (reminders, broadcasts) sends on each channel; replies are not counted and
     # go first. Telegram allows about 30/s; Zalo publishes no limit, so it is paced conservatively.
     telegram_max_rate: float = Field(default=25, gt=0)
@@ -68,6 +73,14 @@ class Settings(BaseSettings):
     web_server: bool = False
     # signs the web cookies; unset: generated once and kept in a file beside the database (`web_secret_file`)
     web_cookie_secret: SecretStr | None = None
+
+    @field_validator("database", mode="before")
+    @classmethod
+    def _database(cls, value: object) -> Path | str:
+        """A postgresql:// URL stays text (the PostgreSQL backend takes it as it is); anything else is a SQLite
+        file."""
+        text = str(value)
+        return text if is_postgres(text) else Path(text)
 
     @field_validator("quiet_hours")
     @classmethod
@@ -125,6 +138,8 @@ class Settings(BaseSettings):
     @property
     def web_secret_file(self) -> Path:
         """Where a generated cookie secret is kept: beside the database, out of its backups."""
+        if isinstance(self.database, str):  # PostgreSQL: workers on one machine share data/
+            return Path("data/papi.web-secret")
         return self.database.with_name(self.database.name + ".web-secret")
 
     @property

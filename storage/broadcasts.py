@@ -44,13 +44,11 @@ async def create(
 ) -> int:
     """One broadcast row and one outbox row per recipient, in one transaction."""
     async with transaction(db) as tx:
-        added = await tx.execute(
+        broadcast_id = int(await tx.scalar(
             "INSERT INTO broadcasts (author_id, text, audience, recipients, send_at, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
             (author_id, text, audience, len(people_ids), stamp(send_at), stamp(now)),
-        )
-        broadcast_id = added.lastrowid
-        assert broadcast_id is not None
+        ))
         await outbox.enqueue(
             tx,
             (Item(f"broadcast:{broadcast_id}:{pid}", "broadcast", pid, body, send_at, broadcast_id=broadcast_id)

@@ -186,12 +186,11 @@ async def _commune(tx: Tx, province: str, commune: Commune, known: _Communes, sh
     if taken is not None:  # UNIQUE (province, name): an old-map commune already has exactly this name
         tally.problems.append(Problem(commune.row, f"«{name}» trùng tên xã cũ (huyện {taken.district}): bỏ qua."))
         return None
-    added = await tx.execute("INSERT INTO communes (province, district, name, code) VALUES (?, NULL, ?, ?)",
-                             (province, name, commune.code))
-    assert added.lastrowid is not None
-    known.add(_Known(added.lastrowid, commune.code, None, name))
-    tally.communes_added.add(added.lastrowid)
-    return added.lastrowid
+    commune_id = int(await tx.scalar("INSERT INTO communes (province, district, name, code) VALUES (?, NULL, ?, ?)"
+                                     " RETURNING id", (province, name, commune.code)))
+    known.add(_Known(commune_id, commune.code, None, name))
+    tally.communes_added.add(commune_id)
+    return commune_id
 
 
 def _missing_units(commune_id: int, wanted: Sequence[str], units: dict[int, list[str]],

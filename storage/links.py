@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import sqlite3
-from contextlib import suppress
 from dataclasses import dataclass
 
 from storage.db import Db, Tx, stamp, transaction
@@ -107,12 +105,11 @@ async def redeem(
 async def drop_if_empty(db: Tx, person_id: int) -> None:
     """Remove a citizen left with no identity. Anything still pointing at them (an outbox row, a report from
     before a revocation) makes the foreign keys refuse: they are then kept, harmless without an identity."""
-    with suppress(sqlite3.IntegrityError):  # the failed statement is undone alone; the transaction goes on
-        await db.execute(
-            "DELETE FROM people WHERE id = ? AND role = 'citizen'"
-            " AND NOT EXISTS (SELECT 1 FROM identities WHERE person_id = ?)",
-            (person_id, person_id),
-        )
+    await db.attempt(  # a refused statement is undone alone; the transaction goes on
+        "DELETE FROM people WHERE id = ? AND role = 'citizen'"
+        " AND NOT EXISTS (SELECT 1 FROM identities WHERE person_id = ?)",
+        (person_id, person_id),
+    )
 
 
 async def channels(db: Db, person_id: int) -> Channels:

@@ -105,11 +105,9 @@ async def ensure_commune(db: Db, province: str, district: str | None, name: str)
         found = await find_commune(tx, name, province)
         if found:
             return found[0][0]
-        added = await tx.execute(
-            "INSERT INTO communes (province, district, name) VALUES (?, ?, ?)", (province, district, name)
-        )
-        commune_id = added.lastrowid
-        assert commune_id is not None
+        commune_id = int(await tx.scalar(
+            "INSERT INTO communes (province, district, name) VALUES (?, ?, ?) RETURNING id", (province, district, name)
+        ))
         await tx.execute(
             "INSERT INTO units (province, commune_id, name) VALUES (?, ?, ?)", (province, commune_id, COMMUNE_UNIT)
         )
@@ -117,15 +115,14 @@ async def ensure_commune(db: Db, province: str, district: str | None, name: str)
 
 
 async def ensure_unit(db: Db, province: str, commune_id: int | None, name: str) -> Unit:
-    sql = f"{_UNIT_SQL} WHERE u.province = ? AND u.commune_id IS ?"
+    sql = f"{_UNIT_SQL} WHERE u.province = ? AND u.commune_id IS NOT DISTINCT FROM ?"
     async with transaction(db) as tx:  # one write transaction: two processes adding it at once make one
         for row in await tx.fetchall(sql, (province, commune_id)):
             if same_unit(row["name"], name):
                 return _unit(row)
-        added = await tx.execute(
-            "INSERT INTO units (province, commune_id, name) VALUES (?, ?, ?)", (province, commune_id, name)
+        unit_id = await tx.scalar(
+            "INSERT INTO units (province, commune_id, name) VALUES (?, ?, ?) RETURNING id", (province, commune_id, name)
         )
-        assert added.lastrowid is not None
-        unit = await get_unit(tx, added.lastrowid)
+        unit = await get_unit(tx, unit_id)
     assert unit is not None
     return unit

@@ -57,10 +57,10 @@ def _row(r: DbRow) -> Row:
     return Row(r["id"], item, r["attempts"], address)
 
 
-_SEP = "\x1f"
+_SEP = ":"  # a channel's name has none (telegram, zalo, zalo_oa, web); an external id may
 # Where to reach a person: the channel they chose if still active, else their most recent active identity.
 _ADDRESS = (
-    "(SELECT i.channel || char(31) || i.external_id FROM identities i JOIN people p ON p.id = i.person_id"
+    "(SELECT i.channel || ':' || i.external_id FROM identities i JOIN people p ON p.id = i.person_id"
     " WHERE i.person_id = o.person_id AND i.active = 1"
     " ORDER BY (i.channel = p.preferred_channel) DESC, i.created_at DESC LIMIT 1) AS address"
 )
@@ -130,7 +130,7 @@ async def recover(db: Db, now: dt.datetime, owner: str, every_claim: bool = Fals
     process's claims; `every_claim` takes back every other owner's claims, for a process that holds the
     database alone (the SQLite process lock) and so knows their owners are gone."""
     if every_claim:
-        sql, args = "WHERE status = 'sending' AND claimed_by IS NOT ?", [owner]
+        sql, args = "WHERE status = 'sending' AND claimed_by IS DISTINCT FROM ?", [owner]
     else:
         sql, args = "WHERE status = 'sending' AND (lease_until IS NULL OR lease_until < ?)", [stamp(now)]
     done = await db.execute(f"UPDATE outbox SET status = 'pending', claimed_by = NULL, lease_until = NULL {sql}", args)

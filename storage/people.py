@@ -51,13 +51,11 @@ async def identify(db: Db, channel: str, external_id: str, now: dt.datetime) -> 
                              (channel, external_id))
         return _person(row)
     async with transaction(db) as tx:
-        added = await tx.execute("INSERT INTO people (created_at) VALUES (?)", (stamp(now),))
-        person_id = added.lastrowid
+        person_id = int(await tx.scalar("INSERT INTO people (created_at) VALUES (?) RETURNING id", (stamp(now),)))
         await tx.execute(
             "INSERT INTO identities (channel, external_id, person_id, created_at) VALUES (?, ?, ?, ?)",
             (channel, external_id, person_id, stamp(now)),
         )
-    assert person_id is not None
     return Person(id=person_id, role="citizen", new=True)
 
 

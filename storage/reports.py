@@ -89,16 +89,16 @@ async def submit(db: Db, new: NewReport, now: dt.datetime) -> tuple[Report, bool
         )
         if previous:
             await tx.execute("UPDATE reports SET superseded_at = ? WHERE id = ?", (stamp(now), previous["id"]))
-        added = await tx.execute(
+        report_id = await tx.scalar(
             "INSERT INTO reports (plan_id, task_id, unit_id, period, status, percent, done_text, difficulties,"
-            " reporter_id, submitted_at, supersedes, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " reporter_id, submitted_at, supersedes, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " RETURNING id",
             (
                 new.plan_id, new.task_id, new.unit_id, new.period, new.status, new.percent, new.done_text,
                 new.difficulties, new.reporter_id, stamp(now), previous["id"] if previous else None,
                 new.idempotency_key,
             ),
         )
-        report_id = added.lastrowid
         await tx.executemany(
             "INSERT INTO evidence (report_id, kind, file_id, url, name, size, channel) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(report_id, e.kind, e.file_id, e.url, e.name, e.size, e.channel) for e in new.evidence],

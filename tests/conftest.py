@@ -11,7 +11,8 @@ from content.search import SearchIndex
 from handlers.core.router import Core
 from handlers.files.pool import Renderer
 from handlers.knowledge.documents import Documents
-from storage.db import connect
+from storage.db import Target, connect
+from tests.postgres_server import PostgresServer, PostgresUnavailable, drop_database, fresh_database
 from tests.speakers import Person, registered_official
 
 # Tests talk only to servers on 127.0.0.1; a proxy from the environment must not intercept them.
@@ -42,8 +43,56 @@ def renderer() -> Iterator[Renderer]:
     pool.close()
 
 
+# Modules whose tests that use `backend` (through `database` or `core`) run on SQLite and on PostgreSQL.
+BOTH_BACKENDS = {"test_storage", "test_reports", "test_reminders", "test_core", "test_linking", "test_permissions",
+                 "test_people_import", "test_org_load", "test_postgres"}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # TEST_BOTH_BACKENDS=all: every test that uses `core` or `database`, on both (a slower, wider check)
+    both = os.environ.get("TEST_BOTH_BACKENDS") == "all" or metafunc.module.__name__.rpartition(".")[2] in BOTH_BACKENDS
+    chosen = any(m.args and m.args[0] == "backend" for m in metafunc.definition.iter_markers("parametrize"))
+    if "backend" in metafunc.fixturenames and both and not chosen:
+        metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """A PostgreSQL server for the run: TEST_DATABASE_URL if set, else a real PostgreSQL 15 started here (see
+    tests/postgres_server.py). It fails every test that needs it, loudly, when it cannot start: never a skip."""
+    given = os.environ.get("TEST_DATABASE_URL")
+    if given:
+        yield given
+        return
+    server = PostgresServer()
+    try:
+        url = server.start()
+    except PostgresUnavailable as exc:
+        server.stop()
+        pytest.fail(f"Không khởi động được PostgreSQL cho các bài kiểm thử: {exc}", pytrace=False)
+    yield url
+    server.stop()
+
+
 @pytest.fixture
-async def core(kb: KnowledgeBase, index: SearchIndex, renderer: Renderer, tmp_path: Path) -> AsyncIterator[Core]:
-    db = await connect(tmp_path / "bot.sqlite3")
+def backend(request: pytest.FixtureRequest) -> str:
+    """sqlite, or postgresql in the modules of BOTH_BACKENDS (a second run of each test)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def database(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Target]:
+    """Where a test's data lives: a new SQLite file, or a new empty PostgreSQL database."""
+    if backend == "sqlite":
+        yield tmp_path / "bot.sqlite3"
+        return
+    url = fresh_database(request.getfixturevalue("postgres"))
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture
+async def core(kb: KnowledgeBase, index: SearchIndex, renderer: Renderer, database: Target) -> AsyncIterator[Core]:
+    db = await connect(database)
     yield Core(kb, db, index=index, renderer=renderer)
     await db.close()

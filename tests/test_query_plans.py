@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from storage import broadcasts, outbox, people
-from storage.db import Args, Database, Row, connect
+from storage.db import Args, Row, SqliteDatabase, connect_sqlite
 
 NOW = dt.datetime(2024, 6, 3, 1, 0, tzinfo=dt.UTC)
 
 
-class Recording(Database):
+class Recording(SqliteDatabase):
     """The real database, remembering every read it was asked for."""
 
     queries: list[tuple[str, Args]]
@@ -26,13 +26,13 @@ class Recording(Database):
 
 @pytest.fixture
 async def db(tmp_path: Path) -> Recording:
-    real = await connect(tmp_path / "plans.sqlite3")
+    real = await connect_sqlite(tmp_path / "plans.sqlite3")
     recording = Recording(real._conn, real.path)  # the same connection, migrated
     recording.queries = []
     return recording
 
 
-async def plan_of(db: Database, sql: str, args: Args) -> list[str]:
+async def plan_of(db: SqliteDatabase, sql: str, args: Args) -> list[str]:
     return [r["detail"] for r in await db.fetchall(f"EXPLAIN QUERY PLAN {sql}", args)]
 
 

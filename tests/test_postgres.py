@@ -1,0 +1,182 @@
+"""The storage layer's guarantees on both backends (this module is in conftest's BOTH_BACKENDS): migrations
+versioned, applied once when two processes start at once, rolled back whole when one fails; `python -m bot
+migrate [--check]`; rows by position and by name. Then what is PostgreSQL's alone: the dialect step, an
+unreachable server, and `python -m bot db copy` from a SQLite file with real data."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from handlers.core.router import Core
+from storage import broadcasts, db, outbox, people, reports
+from storage.db import MigrationError, Target, connect, migration_files, pending_at
+from storage.pg import dialect, sql
+from tests.postgres_server import drop_database, free_port, fresh_database
+from tests.speakers import NOW, Person
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def bot(*args: str, database: Target) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE": str(database)}
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+async def test_two_processes_starting_at_once_apply_each_migration_once(database: Target) -> None:
+    first, second = await asyncio.gather(connect(database), connect(database))
+    rows = [tuple(r) for r in await first.fetchall("SELECT version, name FROM schema_migrations ORDER BY version")]
+    assert rows == [(v, p.name) for v, p in migration_files()]
+    assert await pending_at(database) == []
+    await first.close()
+    await second.close()
+
+
+async def test_a_failed_migration_is_rolled_back_whole(database: Target, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    for _, path in migration_files()[:3]:
+        shutil.copy(path, folder / path.name)
+    (folder / "004_broken.sql").write_text("CREATE TABLE half (id INTEGER PRIMARY KEY);\nSELECT * FROM nowhere;\n")
+    monkeypatch.setattr(db, "MIGRATIONS", folder)
+    with pytest.raises(MigrationError, match=r"004_broken\.sql"):
+        await connect(database)
+    plain = await connect(database, migrate_schema=False)
+    assert [r[0] for r in await plain.fetchall("SELECT version FROM schema_migrations ORDER BY version")] == [1, 2, 3]
+    with pytest.raises(Exception, match="half"):  # the migration's first statement was undone with it
+        await plain.fetchall("SELECT * FROM half")
+    await plain.close()
+
+
+async def test_one_process_sweeps_at_a_time(database: Target, backend: str) -> None:
+    first, second = await connect(database), await connect(database)
+    assert await first.lead() and await first.lead()  # kept, not taken again
+    assert await second.lead() is (backend == "sqlite")  # SQLite: a file has one process, so it always leads
+    await first.close()  # a worker that stops (or dies) gives the sweep up
+    assert await second.lead()
+    await second.close()
+
+
+def test_migrate_check_lists_pending_then_migrate_applies_them(database: Target) -> None:
+    waiting = bot("migrate", "--check", database=database)
+    assert waiting.returncode == 1, waiting.stderr
+    assert f"Chưa áp dụng: {migration_files()[0][1].name}" in waiting.stdout
+    assert f"{len(migration_files())} migration đang chờ" in waiting.stdout
+    applied = bot("migrate", database=database)
+    assert applied.returncode == 0, applied.stderr
+    assert f"Đã áp dụng: {migration_files()[-1][1].name}" in applied.stdout
+    again = bot("migrate", "--check", database=database)
+    assert again.returncode == 0 and "lược đồ đã mới nhất" in again.stdout, again.stdout + again.stderr
+    assert "papi@" not in again.stdout  # a URL is printed as host, port and database only
+
+
+async def test_rows_answer_by_position_and_by_name(core: Core) -> None:
+    person = await people.identify(core.db, "console", "u1", NOW)
+    row = await core.db.fetchone("SELECT id, role AS kind FROM people WHERE id = ?", (person.id,))
+    assert row is not None and row[0] == row["id"] == person.id and row["kind"] == row[1] == "citizen"
+    assert list(row.keys()) == ["id", "kind"] and tuple(row) == (person.id, "citizen")
+    await people.mute(core.db, person.id, True)  # a Python bool lands in an INTEGER column as 1
+    assert await people.is_muted(core.db, person.id)
+
+
+def test_the_dialect_step() -> None:
+    assert sql("SELECT a FROM t WHERE b = ? AND c LIKE '5% ?' AND d = ?") == (
+        "SELECT a FROM t WHERE b = %s AND c LIKE '5%% ?' AND d = %s")
+    assert sql("SELECT GROUP_CONCAT(channel) FROM identities WHERE x IN (?, ?)") == (
+        "SELECT string_agg(CAST(channel AS TEXT), ',') FROM identities WHERE x IN (%s, %s)")
+    assert sql("SELECT group_concat(DISTINCT f(a, ?), '; ') FROM t") == (
+        "SELECT string_agg(DISTINCT CAST(f(a, %s) AS TEXT), '; ') FROM t")
+    assert dialect("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, PRIMARY KEY (a, b));") == (
+        "CREATE TABLE t (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, n BIGINT NOT NULL,"
+        " PRIMARY KEY (a, b));")
+
+
+def test_an_unreachable_server_ends_the_command_with_one_line() -> None:
+    done = bot("migrate", database=f"postgresql://papi:secret@127.0.0.1:{free_port()}/papi")
+    assert done.returncode == 5
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Không khởi động được: không kết nối được PostgreSQL"), done.stderr
+    assert "secret" not in done.stderr
+
+
+def test_a_url_given_to_a_file_option_is_refused_not_made_a_folder(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "bot", "chat", "--db", "postgresql://papi@127.0.0.1/papi"],
+                          cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 5 and "DATABASE=postgresql://" in done.stderr, done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+async def _province_data(core: Core, official: Person) -> int:
+    """Some of everything: the official's invitation, commune, unit and sessions, a report superseded by a
+    second, a broadcast to everyone with its outbox rows, citizens."""
+    for n in range(3):
+        await people.identify(core.db, "zalo", f"citizen-{n}", NOW)
+    lan = await people.identify(core.db, "console", official.user, NOW)
+    assert lan.unit_id is not None
+    for n, status in enumerate(("dang", "xong")):
+        await reports.submit(core.db, reports.NewReport("dak-plo-2024", "t13", lan.unit_id, "2024", status, 50 + n * 50,
+                                                        "Đã niêm yết", None, lan.id, f"k{n}"), NOW)
+    everyone = [r.id for r in await broadcasts.reachable(core.db, None)]
+    await broadcasts.create(core.db, lan.id, "Họp", "all", everyone, "Họp lúc 8 giờ", NOW, NOW)
+    return lan.unit_id
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # the source is SQLite; the target, PostgreSQL
+async def test_db_copy_moves_every_table_and_refuses_a_full_target(
+    core: Core, official: Person, database: Target, postgres: str
+) -> None:
+    unit_id = await _province_data(core, official)
+    await core.db.close()
+    with sqlite3.connect(database) as src:
+        counts = {t: src.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for (t,) in src.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('schema_migrations')"
+            " AND name NOT LIKE 'sqlite_%'")}
+    target = fresh_database(postgres)
+    try:
+        done = bot("db", "copy", "--from", str(database), "--to", target, database=database)
+        assert done.returncode == 0, done.stderr
+        assert f"{len(counts)} bảng, {sum(counts.values())} dòng" in done.stdout and "khớp" in done.stdout
+        assert counts["reports"] == 2 and counts["outbox"] == counts["people"] == 4
+        moved = await connect(target)
+        for table, n in counts.items():
+            assert await moved.scalar(f'SELECT COUNT(*) FROM "{table}"') == n, table
+        # the identity sequences were moved past the copied ids: a new person gets the next one
+        newcomer = await people.identify(moved, "zalo", "newcomer", NOW)
+        assert newcomer.id == max(r[0] for r in await moved.fetchall("SELECT id FROM people"))
+        assert [r.status for r in (await reports.current(moved, [unit_id])).values()] == ["xong"]
+        assert sorted((await outbox.counts(moved, 1)).items()) == [("pending", 4)]
+        await moved.close()
+        again = bot("db", "copy", "--from", str(database), "--to", target, database=database)
+        assert again.returncode == 2 and "đã có dữ liệu" in again.stderr, again.stderr
+    finally:
+        drop_database(target)
+
+
+async def test_db_copy_of_a_table_the_bot_does_not_have_copies_nothing(tmp_path: Path, postgres: str) -> None:
+    source = tmp_path / "other.sqlite3"
+    await (await connect(source)).close()
+    with sqlite3.connect(source) as conn:
+        conn.execute("CREATE TABLE notes (body TEXT)")
+    target = fresh_database(postgres)
+    try:
+        done = bot("db", "copy", "--from", str(source), "--to", target, database=source)
+        assert done.returncode == 1 and "không có bảng notes" in done.stderr, done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+    finally:
+        drop_database(target)
+
+
+def test_db_copy_refuses_a_missing_source(tmp_path: Path, postgres: str) -> None:
+    done = bot("db", "copy", "--from", str(tmp_path / "none.sqlite3"), "--to", postgres, database=tmp_path / "x")
+    assert done.returncode == 2 and "không có tệp" in done.stderr
+    assert not (tmp_path / "none.sqlite3").exists()
