@@ -8,6 +8,7 @@ from benchmarks import (
     org_bench,
     outbox_bench,
     people_bench,
+    plan_bench,
     reports_bench,
     scale_bench,
     search_bench,
@@ -19,6 +20,7 @@ load_bench.main()
 scale_bench.main()
 org_bench.main()
 people_bench.main()
+plan_bench.main()
 reports_bench.main()
 outbox_bench.main()
 broadcast_bench.main()

@@ -92,7 +92,7 @@ async def import_(args: argparse.Namespace, database: Target, settings: Settings
         except importer.Invalid as invalid:
             return _invalid(args.file, invalid.parsed.problems, args.json)
         if not args.dry_run:
-            await importer.save(db, outcome, args.file, args.publish, now)
+            await importer.save(db, outcome, args.file.name, args.publish, now)
         items = await preview.reminders(db, kb, outcome.plan, now, zone)
     finally:
         await db.close()

@@ -67,6 +67,8 @@ class Runner:
                 channel = kind.create(s, self.core, images.put if images is not None else None)
                 self.channels[channel.name] = channel
                 await channel.prepare()
+                if (fetch := channel.fetcher()) is not None:  # files sent in chat (a plan an admin uploads)
+                    self.core.fetchers[channel.name] = fetch
                 routes += channel.routes()
         if routes or images is not None:
             self.web = WebServer(self.health, images)

@@ -17,6 +17,7 @@ from handlers.invitations import flow as invite_flow
 from handlers.invitations.register import register
 from handlers.linking.commands import choose, link
 from handlers.people.members import members, revoke
+from handlers.plans import upload as plan_upload
 from handlers.progress.export import export_file
 from handlers.progress.progress import progress
 from handlers.reminders.planner import mine
@@ -27,7 +28,8 @@ from storage import sessions
 from storage.db import Database
 from storage.outbox import Item
 
-FLOWS: dict[str, flow.Flow] = {f.name: f for f in (report_flow.FLOW, invite_flow.FLOW, broadcast_flow.FLOW)}
+FLOWS: dict[str, flow.Flow] = {f.name: f for f in (report_flow.FLOW, invite_flow.FLOW, broadcast_flow.FLOW,
+                                                 plan_upload.FLOW)}
 
 Handler = Callable[[Ctx, str, Incoming], Awaitable[Reply]]  # (context, the text after the command, message)
 HANDLERS: dict[str, Handler] = {

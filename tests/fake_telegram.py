@@ -67,6 +67,16 @@ class FakeBotApi(LocalApi):
                        "file_size": len(content)}],
         }})
 
+    def send_document(self, user_id: int, file_id: str, file_name: str, content: bytes) -> None:
+        """A file sent as a document (Bot API `Document`); getFile and the file URL serve it as for photos."""
+        self.files[file_id] = content
+        self._push({"message": {
+            "message_id": self._new_message_id(), "date": int(time.time()), "from": self._user(user_id),
+            "chat": self._chat(user_id, "private"),
+            "document": {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": file_name,
+                         "mime_type": "application/octet-stream", "file_size": len(content)},
+        }})
+
     def edit(self, user_id: int, message_id: int, text: str) -> None:
         """The person edits a message they sent earlier."""
         self._push({"edited_message": {

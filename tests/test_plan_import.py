@@ -4,7 +4,6 @@ versions and states, and the plans in force feeding /nhiemvu and reminders. Ever
 from __future__ import annotations
 
 import datetime as dt
-import json
 import subprocess
 import sys
 import zipfile
@@ -23,6 +22,7 @@ from content.periods import plan_year
 from handlers.core.router import Core
 from handlers.invitations import flow as invite_flow
 from handlers.plans import deadlines, importer, reading, template
+from handlers.plans import preview as plan_preview
 from handlers.plans.active import active_plans, in_force, period
 from handlers.reminders import planner
 from storage import plans as stored_plans
@@ -87,6 +87,27 @@ def test_every_deadline_of_the_bundled_plans_reads_as_its_yaml(kb: KnowledgeBase
 @pytest.mark.parametrize(("words", "year", "expected"), DEADLINES)
 def test_deadline_words(words: str, year: int, expected: dict[str, object]) -> None:
     assert deadlines.as_json(deadlines.parse(words, year)) == {**expected, "words": words}
+
+
+@pytest.mark.parametrize(("words", "events", "says"), [
+    ("trước ngày 31/3/2027", {}, "31/03/2027 («trước ngày 31/3/2027»)"),
+    ("trước ngày 30/6/2026", {}, "30/06/2026 (đã qua) («trước ngày 30/6/2026»)"),
+    ("hằng quý, trước ngày 03 của tháng cuối quý", {},
+     "lần tới 03/12/2026 («hằng quý, trước ngày 03 của tháng cuối quý»)"),
+    ("trước ngày 25 hằng tháng", {}, "lần tới 25/12/2026 («trước ngày 25 hằng tháng»)"),
+    ("hằng năm trước 28/11", {}, "lần tới 28/11/2027 («hằng năm trước 28/11»)"),
+    ("15 ngày sau khi công bố PAPI", {}, "chưa tính được: chưa có ngày công bố PAPI («15 ngày sau khi công bố PAPI»)"),
+    ("15 ngày sau khi công bố PAPI", {"papi_published": dt.date(2026, 11, 20)},
+     "05/12/2026 («15 ngày sau khi công bố PAPI»)"),
+    ("thường xuyên", {}, "thường xuyên"),
+    ("Cả năm", {}, "thường xuyên («Cả năm»)"),
+    ("trong năm 2026", {}, "thường xuyên đến 31/12/2026 («trong năm 2026»)"),
+])
+def test_a_task_s_own_deadline_seen_from_a_day(kb: KnowledgeBase, words: str, events: dict[str, dt.date],
+                                               says: str) -> None:
+    """What /nhiemvu shows beside the period's report: never a date the plan does not give."""
+    plan = kb.plans[0].model_copy(update={"issued": dt.date(2026, 3, 16), "papi_year": 2026})
+    assert deadlines.described(plan, deadlines.parse(words, 2026), TODAY.date(), events) == says
 
 
 @pytest.mark.parametrize("words", ["cuối quý sau", "sớm", "30/2/2025", ""])
@@ -300,12 +321,12 @@ def test_files_that_are_not_plans_are_refused_in_one_line(tmp_path: Path, name: 
 
 async def test_the_same_file_twice_changes_nothing_and_a_new_version_supersedes(core: Core, tmp_path: Path) -> None:
     path = lai_chau(tmp_path / "kh.xlsx")
-    first = await importer.save(core.db, await importer.read(core.db, path), path, True, TODAY)
+    first = await importer.save(core.db, await importer.read(core.db, path), path.name, True, TODAY)
     assert first.stored and (first.stored.version, first.stored.state) == (1, "active")
-    again = await importer.save(core.db, await importer.read(core.db, path), path, True, TODAY)
+    again = await importer.save(core.db, await importer.read(core.db, path), path.name, True, TODAY)
     assert again.unchanged and len(await stored_plans.listing(core.db)) == 1
     newer = lai_chau(tmp_path / "kh-sua.xlsx", title="Tổ chức đối thoại định kỳ với người dân")
-    second = await importer.save(core.db, await importer.read(core.db, newer), newer, False, TODAY)
+    second = await importer.save(core.db, await importer.read(core.db, newer), newer.name, False, TODAY)
     assert second.stored and (second.stored.version, second.stored.state) == (2, "draft")
     assert await stored_plans.publish(core.db, "lai-chau-2026", 2, TODAY)
     assert [(r.version, r.state) for r in await stored_plans.listing(core.db)] == [(1, "superseded"), (2, "active")]
@@ -318,30 +339,30 @@ async def test_after_publish_an_official_sees_the_tasks_and_reminders_keep_repor
     official = await register(core, "can-bo-muong-kim", "Mường Kim", "Văn phòng HĐND-UBND xã", "Lai Châu")
     assert "chưa có nhiệm vụ" in (await official.say("/nhiemvu")).text
     path = lai_chau(tmp_path / "kh.xlsx")
-    done = subprocess.run([sys.executable, "-m", "bot", "plan", "import", str(path), "--dry-run", "--json", "--db",
-                           str(tmp_path / "bot.sqlite3"), "--at", "2026-12-01 08:00"], capture_output=True, text=True)
-    preview = json.loads(done.stdout)
+    # what `plan import --dry-run --json` prints (the command line itself: tests/test_province_end_to_end.py),
+    # here on the test's database, SQLite or PostgreSQL
+    read = await importer.read(core.db, path)
+    preview = plan_preview.as_dict(read, await plan_preview.reminders(core.db, core.kb, read.plan, TODAY, VN), VN)
     assert preview["errors"] == [] and preview["plan"]["counts"]["communes"] == 1
     assert preview["tasks"][0]["deadline"] == {"kind": "fixed", "words": "trước ngày 30/12/2026", "due": "2026-12-30"}
     assert preview["tasks"][1]["assign"] == "tất cả các xã (Văn phòng HĐND-UBND xã)"
     assert any("còn 1 ngày" in r["text"] for r in preview["reminders"]), "the dry run shows the reminders to come"
     assert await stored_plans.listing(core.db) == [], "a dry run saves nothing"
-    await importer.save(core.db, await importer.read(core.db, path), path, True, TODAY)
+    await importer.save(core.db, await importer.read(core.db, path), path.name, True, TODAY)
     tasks = (await official.say("/nhiemvu")).text
-    assert "Tổ chức đối thoại với người dân" in tasks and "Hạn kỳ quý 4/2026: 03/12/2026" in tasks
+    assert "Tổ chức đối thoại với người dân\n   Thời hạn: lần tới 31/12/2026 («hằng quý»)\n" in tasks
+    assert "   Báo cáo kỳ quý 4/2026 (hạn 03/12/2026): Chưa báo cáo" in tasks, "the period's report, beside it"
     assert "Niêm yết công khai" not in tasks, "that task is UBND xã's"
     items = await planner.plan(core.db, core.kb, TODAY, VN, until=TODAY + dt.timedelta(days=30), since=TODAY)
     assert {i.due for i in items} == {dt.date(2026, 12, 3)} and items
-    preview_cli = subprocess.run([sys.executable, "-m", "bot", "reminders", "preview", "--db",
-                                  str(tmp_path / "bot.sqlite3"), "--at", "2026-12-01 08:00", "--days", "3"],
-                                 capture_output=True, text=True, check=True).stdout
-    assert "còn 1 ngày đến hạn «Báo cáo kết quả thực hiện hằng quý»" in preview_cli and "Mường Kim" in preview_cli
+    assert any("còn 1 ngày đến hạn «Báo cáo kết quả thực hiện hằng quý»" in i.text and "Mường Kim" in i.text
+               for i in items)
     # a report stays with its task when a new version of the plan supersedes the old one
     unit_id = official_unit = (await core.db.scalar("SELECT unit_id FROM people WHERE unit_id IS NOT NULL"))
     await reports.submit(core.db, reports.NewReport("lai-chau-2026", "t02", official_unit, "2026-Q4", "xong", 100,
                                                     "Đã đối thoại", None, 1, "bc-1"), TODAY)
     newer = lai_chau(tmp_path / "kh-2.xlsx", title="Tổ chức đối thoại định kỳ với người dân")
-    await importer.save(core.db, await importer.read(core.db, newer), newer, True, TODAY)
+    await importer.save(core.db, await importer.read(core.db, newer), newer.name, True, TODAY)
     tasks = (await official.say("/nhiemvu")).text
     assert "Tổ chức đối thoại định kỳ với người dân" in tasks and "Đã hoàn thành 100%" in tasks
     assert unit_id and not [i for i in await planner.plan(core.db, core.kb, TODAY, VN, since=TODAY,

@@ -181,8 +181,10 @@ async def test_a_province_runs_on_its_own_map_officials_and_plan(
         assert "Đăng ký thành công" in registered and VAN_PHONG in registered and first in registered
         tasks = await an.texts("/nhiemvu")
         assert TASKS[0][1] in tasks and TASKS[1][1] in tasks
-        # each task shows the due date of the current reporting period (the plan reports each quarter)
-        assert tasks.count("Hạn kỳ quý 4/2026: 03/12/2026 – Chưa báo cáo") == 2
+        # each task shows its own deadline, and the due date of the current reporting period (each quarter)
+        assert f"{TASKS[0][1]}\n   Thời hạn: lần tới 03/12/2026 («{TASKS[0][5]}»)\n" in tasks
+        assert f"{TASKS[1][1]}\n   Thời hạn: 31/03/2027 («trước ngày 31/3/2027»)\n" in tasks
+        assert tasks.count("Báo cáo kỳ quý 4/2026 (hạn 03/12/2026): Chưa báo cáo") == 2
         assert TASKS[2][1] not in tasks, "that task is Phòng Văn hóa - Xã hội's"
         an_id = await connection.scalar("SELECT person_id FROM identities WHERE channel = 'console'"
                                         " AND external_id = 'an'")

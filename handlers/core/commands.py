@@ -67,6 +67,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("nguoidung", "Danh sách người đã đăng ký", ADMINS, private=True),
     Command("thuhoi", "Thu hồi quyền của một người", ADMINS, private=True),
     Command("xuat", "Xuất báo cáo tiến độ ra Excel", ADMINS, private=True),
+    Command("nhapkehoach", "Nhập kế hoạch của tỉnh từ tệp Excel hoặc Word", ADMINS, private=True),
     Command("web", "Đăng nhập trang quản trị trên máy tính", WEB_SIGN_IN, private=True, denied=(
         "Trang quản trị chỉ dành cho lãnh đạo xã và cán bộ Sở Nội vụ, Phòng Nội vụ đã được cấp quyền.")),
     Command("huy", "Hủy thao tác đang làm"),

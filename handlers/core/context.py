@@ -4,6 +4,7 @@ that shape answers (time zone, quiet hours), all passed down from the compositio
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ from storage.people import Person
 QuietHours = tuple[dt.time, dt.time] | None  # local (start, end); None: send at any hour
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_QUIET: QuietHours = (dt.time(21, 0), dt.time(7, 0))
+Fetch = Callable[[str | None, str | None], Awaitable[bytes]]  # (file id, URL) -> a file the person sent
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Ctx:
     bot_username: str | None = None  # for invitation deep links, when the channel knows it
     channel: str = ""  # the channel the message came from
     user_id: str = ""  # the sender's id on that channel (an invitation bound to a listed person moves it there)
+    fetch: Fetch | None = None  # downloads a file sent on this channel (a plan an admin sends); None: cannot
 
     @property
     def zone(self) -> ZoneInfo:

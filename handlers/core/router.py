@@ -17,7 +17,7 @@ from content.loader import KnowledgeBase
 from content.normalize import normalize
 from content.search import SearchIndex, Verdict, verdict
 from handlers.core import commands, flow
-from handlers.core.context import Config, Ctx
+from handlers.core.context import Config, Ctx, Fetch
 from handlers.core.flow import CHOICE, Answer
 from handlers.core.locks import KeyedLock
 from handlers.core.messages import Choice, Incoming, Reply
@@ -25,6 +25,8 @@ from handlers.files.pool import Renderer
 from handlers.invitations.register import register
 from handlers.knowledge.documents import Documents, choice
 from handlers.knowledge.plan_questions import PlanQuestions
+from handlers.plans import cards as plan_cards
+from handlers.plans import upload as plan_upload
 from handlers.plans.active import active_plans
 from handlers.registry import FLOWS, HANDLERS
 from handlers.scores import outside
@@ -54,7 +56,7 @@ WELCOME = (
 OFFICIAL_WELCOME = "\n\nBạn là cán bộ đã đăng ký: /nhiemvu xem nhiệm vụ, /baocao báo cáo tiến độ."
 ADMIN_WELCOME = (
     "\n\nBạn là quản trị: /tiendo xem tình hình báo cáo, /moi cấp mã mời, /thongbao gửi thông báo, "
-    "/xuat xuất Excel."
+    "/xuat xuất Excel. Gửi tệp kế hoạch (.xlsx theo mẫu, .docx) để xem trước và công bố."
 )
 GROUP_WELCOME = (
     "Xin chào! Tôi là Trợ lý PAPI. Trong nhóm, tôi chỉ trả lời các lệnh như /chiso, /congkhai, /diem. "
@@ -119,10 +121,11 @@ class Core:
         self.clock = clock
         self.documents = Documents(kb)
         self.scores = Scores(kb)
-        self.plan_questions = PlanQuestions(kb)
+        self.plan_questions = PlanQuestions()
         self.index = index or SearchIndex(self.documents.docs())
         self.renderer = renderer or Renderer()
         self.bot_usernames: dict[str, str] = {}  # per channel, for invitation deep links
+        self.fetchers: dict[str, Fetch] = {}  # per channel that can download a file sent to it
         # One message at a time per conversation, many conversations at once: the database serialises only
         # its statements (storage.db), so no conversation waits for another's chart or export.
         self.conversations = KeyedLock()
@@ -162,7 +165,7 @@ class Core:
         now = msg.at or self.clock()
         person = await self._person(msg, now)
         ctx = Ctx(self.kb, self.db, person, now, self.config, self.bot_usernames.get(msg.channel), msg.channel,
-                  msg.user_id)
+                  msg.user_id, self.fetchers.get(msg.channel))
         loaded = await sessions.load(self.db, msg.channel, msg.user_id)
         replies, session = await self._route(msg, ctx, loaded)
         if person.new and replies:  # someone's first contact: the notice, once (NOTICE says why)
@@ -210,10 +213,16 @@ class Core:
                 return [*notes, await flow.ask_again(FLOWS[session.flow], ctx, session)], session
             replies, session = await flow.advance(FLOWS[session.flow], ctx, session, Answer(value, msg.attachment))
             return notes + replies, session
+        upload = commands.BY_NAME[plan_upload.NAME]
+        if not msg.group and plan_upload.is_plan_file(msg.attachment) and upload.allows(ctx.person):
+            # an admin sends a plan file: its preview, then «Công bố / Hủy» (handlers/plans/upload.py)
+            replies, session = await plan_upload.received(ctx, session, Answer(value, msg.attachment))
+            return notes + replies, session
         if value.startswith(CHOICE):
             return [*notes, self._stale(value, session)], session
         if value.startswith("doc:"):
-            reply = self.documents.render(value[4:])
+            # a plan a province loaded has its card from the database; the rest are the knowledge base's
+            reply = await plan_cards.card(ctx, self.documents, value[4:]) or self.documents.render(value[4:])
             return [*notes, reply or Reply("Xin lỗi, mục này không còn. Gõ /help để xem hướng dẫn.")], session
         parsed = commands.parse(value)
         if parsed:
@@ -238,7 +247,7 @@ class Core:
             return Reply(f"Câu hỏi dài quá ({len(value)} ký tự). Bạn hãy hỏi ngắn gọn, dưới {MAX_QUESTION} ký tự.")
         if normalize(value) in GREETINGS:
             return await self._info("start", "", ctx.person.role, group=False)
-        return await self._question(value, ctx.now)
+        return await self._question(value, ctx)
 
     async def _command(
         self, name: str, arg: str, msg: Incoming, ctx: Ctx, session: Session
@@ -303,7 +312,7 @@ class Core:
         code = match.group(1).replace(",", ".")
         return self.documents.render(f"sub:{code}" if "." in code else f"dim:{code}")
 
-    async def _question(self, text: str, now: dt.datetime) -> Reply:
+    async def _question(self, text: str, ctx: Ctx) -> Reply:
         norm = normalize(text)
         other = outside.other_index(norm)
         if other is not None:  # PCI, SIPAS…: an entry that speaks of that index, or a clear "not held"
@@ -317,7 +326,7 @@ class Core:
             return outside.no_local_score()
         if self.scores.wants(text):
             return await self.scores.respond(text)
-        planned = self.plan_questions.answer(text, self.documents)
+        planned = await self.plan_questions.ask(text, self.documents, ctx)
         if planned is not None:
             return planned
         coded = self._code(text)
@@ -326,7 +335,8 @@ class Core:
         hits = self.index.search(text)
         decision = verdict(hits, linked=self.documents.linked)
         if decision is Verdict.ANSWER:
-            reply = self.documents.render(hits[0].doc.id, text)
+            reply = (await plan_cards.card(ctx, self.documents, hits[0].doc.id, text)
+                     or self.documents.render(hits[0].doc.id, text))
             if reply:
                 return reply
         if decision is Verdict.SUGGEST:
@@ -335,5 +345,5 @@ class Core:
                 tuple(choice(h.doc.title, h.doc.id) for h in hits[:3]),
                 kind="suggestions",
             )
-        await gaps.record(self.db, text, now)
+        await gaps.record(self.db, text, ctx.now)
         return Reply(NOT_FOUND, _menu("citizen"), kind="not_found")

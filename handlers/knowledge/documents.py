@@ -228,8 +228,9 @@ class Documents(Shaped):
         return Reply(render.page(r.title, body, r))
 
     def plan_list(self, in_force: PlanSet | None = None) -> Reply:
-        """The plans in force today first (a province's own, loaded with `plan import`), then the bundled
-        examples whose period has ended, for reference."""
+        """The plans in force today first (a province's own, loaded with `plan import` or sent to the bot),
+        then the bundled examples whose period has ended, for reference; each opens its card (a loaded plan's
+        from the database: handlers/plans/cards.py)."""
         current = list(in_force.plans) if in_force else []
         older = [p for p in self.kb.plans if p.id not in {c.id for c in current}]
 
@@ -238,16 +239,16 @@ class Documents(Shaped):
 
         blocks = []
         if in_force is not None:
-            none = "• chưa có kế hoạch nào được nạp (Sở Nội vụ nạp kế hoạch của tỉnh bằng lệnh «plan import»)"
+            none = ("• chưa có kế hoạch nào được nạp (Sở Nội vụ gửi tệp kế hoạch cho bot, hoặc nạp bằng lệnh "
+                    "«plan import»)")
             blocks.append("Đang có hiệu lực:\n" + ("\n".join(map(line, current)) if current else none))
         if older:
             heading = "Kế hoạch mẫu đã hết hiệu lực, để tham khảo:" if in_force is not None else "Các kế hoạch:"
             blocks.append(heading + "\n" + "\n".join(map(line, older)))
         sources = "; ".join(f"{render.plan_label(p)}" for p in (*current, *older))
-        shown = [p for p in (*current, *older) if p.id in self._plans]  # a loaded plan has no card here yet
         return Reply(
             "\n\n".join(blocks) + f"\n\n{render.SOURCE}{sources}",
-            tuple(choice(f"{p.issuer} ({p.papi_year})", f"plan:{p.id}") for p in shown),
+            tuple(choice(f"{p.issuer} ({p.papi_year})", f"plan:{p.id}") for p in (*current, *older)),
         )
 
     def plan(self, p: Plan) -> Reply:

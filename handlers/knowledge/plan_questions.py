@@ -1,71 +1,116 @@
 """Officials' questions about one plan, answered from its data with the plan cited: who leads a task, the
 target for one dimension, when a report is due, the plan's number and date. "kh 72", "kế hoạch 172", "kh của
-đồng tháp", "duyên hải" all find the plan; a question that names no plan, or asks nothing of one, is left to
-search."""
+đồng tháp", "duyên hải" all find the plan, among the bundled plans and those a province loaded; "kế hoạch năm
+2026 của tỉnh" finds the asker's own province's plan of that year. A question that names no plan, or asks nothing
+of one, is left to search."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 
 from content.aspects import aspects
-from content.loader import KnowledgeBase
 from content.models import Plan, Task
 from content.normalize import normalize
 from handlers.core import render
+from handlers.core.context import Ctx
 from handlers.core.messages import Choice, Reply
 from handlers.knowledge import brief
 from handlers.knowledge.documents import Documents, choice
+from handlers.plans import cards
+from handlers.plans.active import every_plan
+from storage import org
 from storage.org import place_key
 
 PLAN_CUES = ("ke hoach",)  # "kh" is normalised to "ke hoach"
 COUNT_WORDS = ("bao nhieu nhiem vu", "may nhiem vu", "so nhiem vu")
 _NUMBER = re.compile(r"\b(?:ke hoach|so)\s*(\d{1,4})\b")
+_YEAR = re.compile(r"\b20\d\d\b")
 _STOP = {"ai", "chu", "tri", "phoi", "hop", "nhiem", "vu", "ke", "hoach", "theo", "cua", "la", "gi", "nao", "viec",
          "thuc", "hien", "giao", "cho", "don", "vi", "co", "quan", "va", "cac", "nhung", "trong", "papi", "tinh", "xa"}
 
 
-def _places(p: Plan) -> list[str]:
+@lru_cache(maxsize=1024)
+def _place_keys(commune: str | None, district: str | None, province: str) -> tuple[str, ...]:
+    return tuple(place_key(place) for place in (commune, district, province) if place)
+
+
+def _places(p: Plan) -> tuple[str, ...]:
     """A plan's places, most local first, as people name them: 'duyen hai', 'dak plo', 'dong thap'."""
-    return [place_key(place) for place in (p.commune, p.district, p.province) if place]
+    return _place_keys(p.commune, p.district, p.province)
+
+
+def _of_year(plans: Sequence[Plan], norm: str) -> list[Plan]:
+    return [p for p in plans if str(p.papi_year) in norm or (p.issued and str(p.issued.year) in norm)]
+
+
+def plan_named(plans: Sequence[Plan], norm: str) -> tuple[Plan, bool] | None:
+    """The one plan a question names, and whether it was named unmistakably (by number or by a district's
+    or commune's name) rather than by its province only. The PAPI year or issue year chooses between a
+    place's plans."""
+    padded = f" {norm} "
+    number = _NUMBER.search(norm)
+    if number:
+        by_number = [p for p in plans if p.number and p.number.split("/")[0] == number.group(1)]
+        if len(by_number) == 1:
+            return by_number[0], True
+    local = [p for p in plans if (p.district or p.commune) and f" {_places(p)[0]} " in padded]
+    provincial = [p for p in plans if f" {_places(p)[-1]} " in padded]
+    for found, sure in ((local, True), (provincial, False)):
+        chosen = _of_year(found, norm) or found
+        if len(chosen) == 1:
+            return chosen[0], sure
+    return None
+
+
+def plan_of_home(plans: Sequence[Plan], norm: str, home: str) -> Plan | None:
+    """"Kế hoạch năm 2026 của tỉnh": the one plan of the asker's own province (a provincial one when the question
+    says "tỉnh"); a year the question writes must be the plan's, never another year's plan in its place."""
+    mine = [p for p in plans if place_key(p.province) == place_key(home)]
+    if " tinh " in f" {norm} ":
+        mine = [p for p in mine if p.level == "province"] or mine
+    years = _YEAR.findall(norm)
+    chosen = _of_year(mine, norm) if years else mine
+    return chosen[0] if len(chosen) == 1 else None
+
+
+async def _home(ctx: Ctx) -> str | None:
+    """The asker's province: an admin's own, an official's unit's; a citizen's is not known."""
+    if ctx.person.unit_id is not None:
+        unit = await org.get_unit(ctx.db, ctx.person.unit_id)
+        return unit.province if unit else None
+    return ctx.person.province
 
 
 class PlanQuestions:
-    def __init__(self, kb: KnowledgeBase) -> None:
-        self.plans = kb.plans
-        self._places = {p.id: _places(p) for p in self.plans}  # built once, read for every question
+    """Reads the plans a question may be about on every question: the bundled ones and those a province loaded
+    (their active version), so a plan published a minute ago answers at once."""
 
-    def plan_named(self, norm: str) -> tuple[Plan, bool] | None:
-        """The one plan a question names, and whether it was named unmistakably (by number or by a district's
-        or commune's name) rather than by its province only. The PAPI year or issue year chooses between a
-        place's plans."""
-        padded = f" {norm} "
-        number = _NUMBER.search(norm)
-        if number:
-            by_number = [p for p in self.plans if p.number and p.number.split("/")[0] == number.group(1)]
-            if len(by_number) == 1:
-                return by_number[0], True
-        local = [p for p in self.plans if (p.district or p.commune) and f" {self._places[p.id][0]} " in padded]
-        provincial = [p for p in self.plans if f" {self._places[p.id][-1]} " in padded]
-        for found, sure in ((local, True), (provincial, False)):
-            years = [p for p in found if str(p.papi_year) in norm or (p.issued and str(p.issued.year) in norm)]
-            chosen = years or found
-            if len(chosen) == 1:
-                return chosen[0], sure
-        return None
-
-    def answer(self, text: str, documents: Documents) -> Reply | None:
+    async def ask(self, text: str, documents: Documents, ctx: Ctx) -> Reply | None:
         norm = normalize(text)
-        named = self.plan_named(norm)
+        plans = (await every_plan(ctx.db, ctx.kb)).plans
+        named = plan_named(plans, norm)
+        if named is None and any(f" {c} " in f" {norm} " for c in PLAN_CUES):
+            home = await _home(ctx)
+            mine = plan_of_home(plans, norm, home) if home else None
+            named = (mine, False) if mine else None
         if named is None:
             return None
-        plan, sure = named
+        reply = self._answer(text, norm, *named, documents)
+        return cards.with_map(reply, named[0]) if reply else None  # an old plan: where its area is now
+
+    def _answer(self, text: str, norm: str, plan: Plan, sure: bool, documents: Documents) -> Reply | None:
         asked = aspects(text)
-        cued = sure or any(c in f" {norm} " for c in PLAN_CUES)
+        cued = sure or any(f" {c} " in f" {norm} " for c in PLAN_CUES)
         wants_tasks = "who" in asked or "deadline" in asked or ("tasks" in asked and "target" not in asked)
         if "report" not in asked and wants_tasks:
             return self._tasks(plan, norm, brief.dimension(text))
         if any(a in asked for a in ("target", "report", "issued")) or (cued and "result" in asked):
-            return documents.render(f"plan:{plan.id}", text)
+            # a bundled plan's card is shaped to the question; a loaded one (or a new version of a bundled
+            # plan) is shown whole, from its own data
+            bundled = plan in documents.kb.plans
+            return documents.render(f"plan:{plan.id}", text) if bundled else documents.plan(plan)
         return None
 
     def _tasks(self, plan: Plan, norm: str, dimension: int | None) -> Reply | None:
@@ -89,7 +134,8 @@ class PlanQuestions:
             tasks = [t for t in ranked if overlap(t) >= enough][:3] or (ranked[:3] if dimension is not None else [])
         if not tasks:
             return None
-        lines = [f"Theo {render.plan_label(plan)}:"]
+        issued = f" ngày {plan.issued:%d/%m/%Y}" if plan.issued else ""
+        lines = [f"Theo {render.plan_label(plan)}{issued}:"]
         for t in tasks[:4]:
             coordinate = f"; phối hợp: {', '.join(t.coordinate)}" if t.coordinate else ""
             due = render.deadline(t.deadline)

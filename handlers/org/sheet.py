@@ -57,12 +57,7 @@ def read(path: Path, fields: Mapping[str, Recognise], optional: Mapping[str, Rec
     """The rows under the header that names every field (each recognised by its function); the `optional`
     fields found in that header row are in `Table.columns` too."""
     extra = optional or {}
-    size = file_size(path)
-    if size == 0:
-        raise Refused("Tệp trống.")
-    if size > MAX_BYTES:
-        raise Refused(f"Tệp {size / 1024 / 1024:.1f} MB, lớn quá {MAX_BYTES // 1024 // 1024} MB: hãy tách thành "
-                      "nhiều tệp.")
+    check_size(path)
     suffix = path.suffix.lower()
     if suffix in (".xlsm", ".xltm", ".xlsb"):
         raise Refused("Tệp Excel có macro không được nhận: hãy lưu lại dạng .xlsx (Excel Workbook).")
@@ -74,11 +69,17 @@ def read(path: Path, fields: Mapping[str, Recognise], optional: Mapping[str, Rec
     raise Refused(f"Chỉ nhận tệp .xlsx hoặc .csv (tệp này là «{suffix or 'không có đuôi'}»).")
 
 
-def file_size(path: Path) -> int:
+def check_size(path: Path) -> None:
+    """Every file a Sở sends (a sheet, a plan, a PAPI edition) is refused in one line when it cannot be opened, is
+    empty, or is larger than MAX_BYTES."""
     try:
-        return path.stat().st_size
+        size = path.stat().st_size
     except OSError:
         raise Refused(f"Không mở được tệp {path}.") from None
+    if size == 0:
+        raise Refused("Tệp trống.")
+    if size > MAX_BYTES:
+        raise Refused(f"Tệp {size / 1024 / 1024:.1f} MB, lớn quá {MAX_BYTES // 1024 // 1024} MB.")
 
 
 def check_office(path: Path, app: str = "Excel", suffix: str = ".xlsx", main_part: str = "xl/workbook.xml") -> None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from content.models import Deadline
+from content.models import Deadline, Plan
 from content.normalize import strip_diacritics
+from content.periods import due_in
 
 EXAMPLES = ("«trước 30/6/2025», «tháng 9/2025», «quý III», «hằng quý», «trong 20 ngày kể từ ngày ban hành», "
             "«thường xuyên»")
@@ -175,3 +176,39 @@ def as_json(rule: Deadline) -> dict[str, object]:
     if rule.until:
         out["until"] = rule.until.isoformat()
     return out
+
+
+EVENT_NAMES = {"plan_issued": "ban hành kế hoạch", "papi_published": "công bố PAPI"}
+RECURRING_LOOKAHEAD = dt.timedelta(days=400)  # a yearly rule's next day is at most a year away
+
+
+def next_due(plan: Plan, rule: Deadline, today: dt.date, events: dict[str, dt.date]) -> dt.date | None:
+    """The task's own deadline seen from today: its date, the next occurrence of its cadence within the plan (from
+    its issue to the rule's `until`), or the event's date plus its days; None when ongoing or not yet known."""
+    if rule.kind == "fixed":
+        return rule.date
+    if rule.kind == "relative":
+        start = events.get(rule.event or "")
+        return start + dt.timedelta(days=rule.days or 0) if start else None
+    if rule.kind == "recurring":
+        ahead = due_in(plan, rule, today, today + RECURRING_LOOKAHEAD, events)
+        return ahead[0].due if ahead else None
+    return None
+
+
+def described(plan: Plan, rule: Deadline, today: dt.date, events: dict[str, dt.date]) -> str:
+    """'31/03/2027 («trước ngày 31/3/2027»)', 'lần tới 03/12/2026 («hằng quý…»)', 'thường xuyên': never a date
+    the plan does not give (an event not yet dated is said to be unknown)."""
+    due = next_due(plan, rule, today, events)
+    words = f" («{rule.text}»)"
+    if rule.kind == "fixed" and due:
+        return f"{due:%d/%m/%Y}{' (đã qua)' if due < today else ''}{words}"
+    if rule.kind == "recurring":
+        return (f"lần tới {due:%d/%m/%Y}" if due else "không còn kỳ nào trong thời gian của kế hoạch") + words
+    if rule.kind == "relative":
+        if due is None:
+            return f"chưa tính được: chưa có ngày {EVENT_NAMES[rule.event or 'plan_issued']}{words}"
+        return f"{due:%d/%m/%Y}{' (đã qua)' if due < today else ''}{words}"
+    until = f" đến {rule.until:%d/%m/%Y}" if rule.until else ""
+    same = _flat(rule.text) == "thuong xuyen"
+    return f"thường xuyên{until}" + ("" if same else words)

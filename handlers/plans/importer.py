@@ -4,6 +4,7 @@ again (by its sha256), or a file whose plan is the same as the plan's latest ver
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
@@ -77,10 +78,13 @@ async def reach(db: Db, plan: Plan) -> Reach:
     return Reach(len(named), len({u.commune_id for u in reached}), len(reached))
 
 
-async def read(db: Db, path: Path, given: dict[str, str] | None = None) -> Outcome:
+async def read(db: Db, path: Path, given: dict[str, str] | None = None,
+               defaults: dict[str, str] | None = None) -> Outcome:
     """The file read and checked, nothing saved; raises Refused (the whole file) or Invalid (its rows)."""
     sha = sha256_of(path)
-    parsed = parse(reading.read(path), path.name, given)
+    # openpyxl and python-docx hold the interpreter for a while on a big file: in a thread, the event loop (other
+    # people's conversations, when an admin sends a plan in chat) keeps its turns meanwhile
+    parsed = parse(await asyncio.to_thread(reading.read, path), path.name, given, defaults)
     await _check_communes(db, parsed)
     if parsed.problems:
         raise Invalid(parsed)
@@ -88,7 +92,7 @@ async def read(db: Db, path: Path, given: dict[str, str] | None = None) -> Outco
     return Outcome(parsed, sha, await reach(db, parsed.plan))
 
 
-async def save(db: Db, outcome: Outcome, path: Path, publish: bool, now: dt.datetime) -> Outcome:
+async def save(db: Db, outcome: Outcome, source_name: str, publish: bool, now: dt.datetime) -> Outcome:
     """A new draft version (published at once with `publish`); nothing when this file or this plan is there."""
     plan = outcome.plan
     body = plan.model_dump_json()
@@ -101,7 +105,7 @@ async def save(db: Db, outcome: Outcome, path: Path, publish: bool, now: dt.date
     else:
         start, end = period(plan)
         outcome.stored = await stored_plans.add(db, stored_plans.NewVersion(
-            plan.id, plan.province, start, end, path.name, outcome.sha256, body), now)
+            plan.id, plan.province, start, end, source_name, outcome.sha256, body), now)
     if publish and outcome.stored.state != "active":
         outcome.published = await stored_plans.publish(db, outcome.stored.id, outcome.stored.version, now)
         outcome.stored = await stored_plans.get(db, outcome.stored.id, outcome.stored.version)

@@ -55,7 +55,10 @@ class _Found:
     reports: list[tuple[str, dict[str, str], dict[str, str]]] = field(default_factory=list)
 
 
-def parse(doc: Document, file_name: str, given: dict[str, str] | None = None) -> Parsed:
+def parse(doc: Document, file_name: str, given: dict[str, str] | None = None,
+          defaults: dict[str, str] | None = None) -> Parsed:
+    """`given` (the command line's options) overrides what the file says; `defaults` (the province of the admin
+    who sent the file in chat) only fills what it leaves out."""
     found = _Found()
     for grid in doc.grids:
         _grid(grid, found)
@@ -64,6 +67,10 @@ def parse(doc: Document, file_name: str, given: dict[str, str] | None = None) ->
         if value:
             found.info[name] = value
             found.info_where[name] = "Tham số dòng lệnh"
+    for name, value in (defaults or {}).items():
+        if value and not found.info.get(name):
+            found.info[name] = value
+            found.info_where[name] = "Tỉnh của người gửi tệp"
     out = Parsed()
     if not found.tasks:
         out.problems.append("Không thấy bảng nhiệm vụ: cần một dòng tiêu đề có các cột «Nội dung nhiệm vụ», «Cơ "

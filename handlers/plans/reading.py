@@ -36,11 +36,7 @@ class Document:
 
 
 def read(path: Path) -> Document:
-    size = sheet.file_size(path)
-    if size == 0:
-        raise Refused("Tệp trống.")
-    if size > sheet.MAX_BYTES:
-        raise Refused(f"Tệp {size / 1024 / 1024:.1f} MB, lớn quá {sheet.MAX_BYTES // 1024 // 1024} MB.")
+    sheet.check_size(path)
     suffix = path.suffix.lower()
     if suffix in (".xlsm", ".xltm", ".xlsb", ".docm", ".dotm"):
         raise Refused("Tệp có macro không được nhận: hãy lưu lại dạng .xlsx hoặc .docx.")
