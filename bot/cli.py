@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bot import admin_cli, db_cli, org_cli, plan_cli, web_cli
+from bot import admin_cli, db_cli, org_cli, plan_cli, scores_cli, web_cli
 from bot.app import build_core
 from bot.channels import console
 from bot.logs import setup_logging
@@ -22,7 +22,7 @@ from storage.db import InUse, MigrationError, ProcessLock, Target, Unavailable, 
 
 log = logging.getLogger("bot")
 # each module adds its subcommands and runs them when named
-FEATURES = (admin_cli, db_cli, org_cli, plan_cli, web_cli)
+FEATURES = (admin_cli, db_cli, org_cli, plan_cli, scores_cli, web_cli)
 
 
 def content_check(data: Path | None = None) -> int:

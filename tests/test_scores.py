@@ -238,15 +238,17 @@ def test_one_dimension_and_years_without_subdimensions(scores: Scores) -> None:
 
 def test_former_province_after_2025(scores: Scores) -> None:
     answer = scores.answer("điểm PAPI Tiền Giang 2025")
-    # papi.yaml mergers: Đồng Tháp + Tiền Giang -> Đồng Tháp (unverified); CSV: Tiền Giang has no 2024 row
+    # papi.yaml mergers: Đồng Tháp + Tiền Giang -> Đồng Tháp; CSV: Tiền Giang has no 2024 row
     assert "Tiền Giang không còn là tỉnh riêng" in answer.text and "tỉnh Đồng Tháp" in answer.text
-    assert "Tiền Giang 2023: 39,69" in answer.text and "Đồng Tháp 2024: 43,84" in answer.text
-    assert "Chưa kiểm chứng" in answer.text
+    # each former province labelled as one (issue 16: shown beside a 34-province edition once there is one)
+    assert "Tiền Giang (tỉnh cũ) 2023: 39,69" in answer.text and "Đồng Tháp (tỉnh cũ) 2024: 43,84" in answer.text
+    assert "chưa đối chiếu trực tiếp với văn bản Nghị quyết 202/2025/QH15" in answer.text, "what is not checked"
+    assert "Kết quả PAPI năm 2025 chưa được công bố hoặc chưa được nhập vào Trợ lý" in answer.text
 
 
 def test_new_province_has_no_score(scores: Scores) -> None:
     text = scores.answer("điểm PAPI Đồng Tháp mới").text
-    assert "PAPI chưa có điểm cho tỉnh mới" in text and "Đồng Tháp, Tiền Giang" in text
+    assert "Kết quả PAPI theo tỉnh mới chưa được công bố" in text and "Đồng Tháp, Tiền Giang" in text
 
 
 def test_latest_score_is_not_read_as_the_new_province(scores: Scores) -> None:

@@ -120,7 +120,7 @@ class Core:
         self.config = config
         self.clock = clock
         self.documents = Documents(kb)
-        self.scores = Scores(kb)
+        self.scores = Scores(kb, db, config.zone)  # db: the imported PAPI editions, read at each score question
         self.plan_questions = PlanQuestions()
         self.index = index or SearchIndex(self.documents.docs())
         self.renderer = renderer or Renderer()

@@ -3,7 +3,6 @@ and two provinces side by side."""
 
 from __future__ import annotations
 
-from content.scores import SOURCE_YEAR
 from handlers.core import render
 from handlers.core.messages import Choice, Reply
 from handlers.files.charts import SHORT
@@ -37,7 +36,7 @@ class Comparisons(ScoreLookup):
             worst = ", ".join(f"{d}. {SHORT[d]}" for _, d in placed[-2:][::-1])
             lines += ["", f"Mạnh nhất so với các tỉnh: {best}.", f"Yếu nhất so với các tỉnh: {worst}."]
             lines.append("(Xét theo vị trí giữa các tỉnh, vì mặt bằng điểm mỗi chỉ số khác nhau.)")
-        notes = render.CAUTION + COMPUTED_ALL + f"\n{render.SOURCE}{SOURCE_YEAR}"
+        notes = render.CAUTION + self._computed(year, COMPUTED_ALL) + f"\n{render.SOURCE}{t.source(year)}"
         return Reply("\n".join(lines) + "\n\n" + notes, self.choices(province, year))
 
     def pair(self, first: str, second: str, year: int | None = None) -> Reply:
@@ -61,7 +60,7 @@ class Comparisons(ScoreLookup):
         ga, gb = t.group(first, year), t.group(second, year)
         if ga and gb:
             lines.append(f"Nhóm (tự tính): {first} {ga}; {second} {gb}.")
-        notes = render.CAUTION + COMPUTED_ALL + f"\n{render.SOURCE}{SOURCE_YEAR}"
+        notes = render.CAUTION + self._computed(year, COMPUTED_ALL) + f"\n{render.SOURCE}{t.source(year)}"
         choices = (
             Choice(f"Điểm {first} {year}", f"/diem {first} {year}"),
             Choice(f"Điểm {second} {year}", f"/diem {second} {year}"),

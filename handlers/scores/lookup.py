@@ -1,9 +1,11 @@
 """What every score answer looks up and shares: a province's latest year and row, the reply for a year without
-scores, the provincial plans with targets, the choices offered under an answer, the 2025 notes, and the way
+scores, the provincial plans with targets, the choices offered under an answer, the 2025 notes (which map a year
+is scored on, which former provinces a new one was formed from), what each year's answer cites, and the way
 changes and gaps are written.
 
 `ScoreLookup` is the base of each kind of answer (score_card, score_comparisons, score_targets, score_merger,
-score_charts); `Scores` combines them, so each answer module depends on this one only.
+score_charts); `Scores` combines them, so each answer module depends on this one only. `table` is the bundled
+scores merged with the imported editions and `plans` the bundled and loaded plans; `Scores.refresh` renews both.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 from content.loader import KnowledgeBase
 from content.models import Plan, ProvinceMerger
 from content.normalize import normalize, strip_diacritics
-from content.scores import SOURCE_YEAR, ProvinceYear
+from content.scores import NewProvince, ProvinceYear, map_size, map_words
 from handlers.core import render
 from handlers.core.messages import Choice, Reply
 
@@ -27,8 +29,9 @@ COMPUTED_ALL = (
 )
 REFORM = (
     "Điểm PAPI đến năm 2024 tính theo 63 tỉnh trước sắp xếp. Từ 1/7/2025 cả nước còn 34 tỉnh, thành phố; "
-    "chưa có điểm PAPI nào tính theo tỉnh mới."
+    "kết quả PAPI tính theo tỉnh mới chưa được công bố hoặc chưa được nhập vào Trợ lý."
 )
+NOT_YET = "chưa được công bố hoặc chưa được nhập vào Trợ lý"
 
 
 def signed(value: float) -> str:
@@ -59,10 +62,30 @@ class ScoreLookup:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.table = kb.scores
-        self._mergers: dict[str, ProvinceMerger] = {
+        self.plans: tuple[Plan, ...] = kb.plans
+        # the curators' notes on some pairs (papi.yaml); which provinces merged is the table's map (map_2025.yaml)
+        self._notes: dict[str, ProvinceMerger] = {
             normalize(f): m for m in kb.papi.mergers for f in (m.new_name, *m.former)
         }
         self._launched = {e.year: e.launched for e in kb.papi.editions}
+
+    def _new(self, province: str) -> NewProvince | None:
+        """The province of the July 2025 map a name is, or is now part of."""
+        return self.table.map.new(province) or self.table.map.successor(province)
+
+    def _former_latest(self, former: str) -> ProvinceYear | None:
+        """A former province's last scores with a total, on the 63-province map (a former province and the new
+        one can share a name: Đồng Tháp 2025 is the new province)."""
+        years = [y for y in self.table.years_of(former) if map_size(y) == 63
+                 and (row := self.table.get(former, y)) is not None and row.total is not None]
+        return self.table.get(former, years[-1]) if years else None
+
+    def _computed(self, year: int, text: str = COMPUTED) -> str:
+        return f"{text} Tính trên {map_words(year)}."
+
+    def _province_names(self, year: int) -> tuple[str, ...]:
+        """The provinces of that year's map."""
+        return self.table.map.names if map_size(year) == 34 else self.kb.scores.provinces
 
     def _latest(self, province: str, need_subs: bool = False) -> int | None:
         years = self.table.years_of(province)
@@ -82,7 +105,7 @@ class ScoreLookup:
             text = f"{province} năm {year} không có điểm trong dữ liệu PAPI."
         else:
             text = f"{province} năm {year} ngoài các năm có dữ liệu ({span})."
-        text += "\n\n" + render.REFORM + self._reform(province) + f"\n{render.SOURCE}{SOURCE_YEAR}"
+        text += "\n\n" + render.REFORM + self._reform(province) + f"\n{render.SOURCE}{self.table.source(year)}"
         choices = (Choice(f"{province} {latest}", f"/diem {province} {latest}"),) if latest else ()
         return Reply(text, choices, kind="decline")
 
@@ -91,8 +114,8 @@ class ScoreLookup:
         first, latest = self.table.years[0], self.table.years[-1]
         return Reply(
             f"Trợ lý chưa có kết quả PAPI {year}: dữ liệu có từ {first} đến {latest}. "
-            f"Kết quả PAPI {latest + 1} trở đi chưa có trong dữ liệu (chưa kiểm chứng đã công bố hay chưa)."
-            f"\n\n{render.SOURCE}{SOURCE_YEAR}",
+            f"Kết quả PAPI {latest + 1} trở đi {NOT_YET}."
+            f"\n\n{render.SOURCE}{self.table.source(latest)}",
             (Choice(f"Các tỉnh dẫn đầu {latest}", f"/diem 5 tỉnh cao nhất {latest}"),),
             kind="decline",
         )
@@ -103,7 +126,7 @@ class ScoreLookup:
     def _plans(self, province: str) -> list[Plan]:
         """Provincial plans of the province with targets: PAPI scores provinces, so a district's or a
         commune's own targets cannot be checked against them."""
-        return [p for p in self.kb.plans if p.level == "province" and p.province == province and p.targets]
+        return [p for p in self.plans if p.level == "province" and p.province == province and p.targets]
 
     def choices(self, province: str, year: int) -> tuple[Choice, ...]:
         row = self.table.get(province, year)
@@ -120,9 +143,18 @@ class ScoreLookup:
             out.append(Choice(f"Đối chiếu mục tiêu PAPI {target_year}", f"/diem {province} {target_year} mục tiêu"))
         return tuple(out)
 
-    def _reform(self, province: str) -> str:
-        merger = self._mergers.get(normalize(province))
-        if merger is None:
+    def _reform_head(self) -> str:
+        first = self.table.new_map_years[:1]
+        if not first:
             return REFORM
-        note = f" Theo sắp xếp 2025: {merger.new_name} gồm {', '.join(merger.former)}."
-        return REFORM + note + (f" ({merger.caution})" if merger.caution else "")
+        return (f"Điểm PAPI đến năm 2024 tính theo 63 tỉnh trước sắp xếp; từ PAPI {first[0]} theo 34 tỉnh, "
+                "thành phố từ 1/7/2025.")
+
+    def _reform(self, province: str) -> str:
+        new = self._new(province)
+        if new is None or new.former == (new.name,):
+            return self._reform_head()
+        if not new.merged:
+            return self._reform_head() + f" Từ 1/7/2025 {new.former[0]} mang tên {new.name}."
+        note = f" Theo sắp xếp 2025: {new.name} gồm {', '.join(new.former)}."
+        return self._reform_head() + note

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from content.scores import SOURCE_YEAR
+from content.scores import map_words
 from handlers.core import render
 from handlers.core.messages import Choice, Reply
 from handlers.scores.lookup import ScoreLookup
@@ -45,10 +45,10 @@ class National(ScoreLookup):
         if year not in self.table.years:
             return self._no_year(year)
         scored = {r.province for r in self.table.scored(year)}
-        missing = [p for p in self.table.provinces if p not in scored]
-        text = f"PAPI {year}: {len(scored)} tỉnh, thành phố có tổng điểm trong dữ liệu"
+        missing = [p for p in self._province_names(year) if p not in scored]
+        text = f"PAPI {year} ({map_words(year)}): {len(scored)} tỉnh, thành phố có tổng điểm trong dữ liệu"
         text += f"; không có: {', '.join(missing)}." if missing else "."
-        return Reply(f"{text}\n\n{render.SOURCE}{SOURCE_YEAR}")
+        return Reply(f"{text}\n\n{render.SOURCE}{self.table.source(year)}")
 
     def national_median(self, year: int | None, dimension: int | None) -> Reply:
         year = year or self.table.years[-1]
@@ -69,6 +69,6 @@ class National(ScoreLookup):
                 value = self.table.median(year, number)
                 if value is not None:
                     lines.append(f"{number}. {names[number]}: {render.number(value)}")
-        notes = (f"{render.CAUTION}Trung vị và trung bình do Trợ lý PAPI tự tính từ điểm các tỉnh có điểm năm đó."
-                 f"\n{render.SOURCE}{SOURCE_YEAR}")
+        notes = (f"{render.CAUTION}Trung vị và trung bình do Trợ lý PAPI tự tính từ điểm các tỉnh có điểm năm đó, "
+                 f"trên {map_words(year)}.\n{render.SOURCE}{self.table.source(year)}")
         return Reply("\n".join(lines) + "\n\n" + notes)

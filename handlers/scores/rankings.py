@@ -1,12 +1,12 @@
 """Which provinces lead or trail a year, overall or on one dimension: "tỉnh nào đứng đầu PAPI 2024",
 "5 tỉnh thấp nhất về kiểm soát tham nhũng 2023". Computed from the score table, on the map of that year
-(63 former provinces until 2024), and labelled as computed: PAPI publishes groups, not ranks."""
+(63 former provinces until 2024, 34 from 2025), and labelled as computed: PAPI publishes groups, not ranks."""
 
 from __future__ import annotations
 
 import re
 
-from content.scores import SOURCE_YEAR
+from content.scores import map_words
 from handlers.core import render
 from handlers.core.messages import Choice, Reply
 from handlers.scores.lookup import ScoreLookup
@@ -41,14 +41,15 @@ class Rankings(ScoreLookup):
         names = self._names_of()
         what = f"chỉ số nội dung {dimension} ({names[dimension]})" if dimension else "tổng điểm PAPI"
         side = "thấp nhất" if bottom else "cao nhất"
-        lines = [f"{min(count, len(scored))} tỉnh có {what} {year} {side} (trong {len(scored)} tỉnh có điểm):"]
+        lines = [f"{min(count, len(scored))} tỉnh có {what} {year} {side} (trong {len(scored)} tỉnh có điểm, "
+                 f"{map_words(year)}):"]
         for n, (province, value) in enumerate(scored[:count], start=1):
             place = self.table.rank(province, year, dimension) or (n, len(scored))  # ties share a place
             lines.append(f"{n}. {province}: {render.number(value)} (vị trí {place[0]}/{place[1]})")
         notes = [
             render.CAUTION + "Vị trí do Trợ lý PAPI tự tính từ điểm các tỉnh có điểm năm đó (PAPI công bố nhóm, "
-            "không công bố thứ hạng), trên bản đồ 63 tỉnh trước sắp xếp 2025.",
-            render.SOURCE + SOURCE_YEAR,
+            f"không công bố thứ hạng), trên {map_words(year)}.",
+            render.SOURCE + self.table.source(year),
         ]
         first = scored[0][0]
         other = "cao nhất" if bottom else "thấp nhất"

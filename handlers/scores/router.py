@@ -8,15 +8,22 @@ This module reads the question and routes it; each kind of answer is in its own 
 province's scores and sub-dimensions), score_comparisons (against the median, two provinces), score_targets
 (plan against results), score_merger (the 2025 mergers), score_charts (radar and totals over the years),
 all over score_lookup. Province names are matched in province_names, question words in score_questions.
+
+The scores answered from are the bundled ones merged with the editions imported into the database (`python -m
+bot scores import`, in another process); each question first asks the database whether that changed.
 """
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from content.loader import KnowledgeBase
 from content.normalize import normalize
+from content.scores import Edition, edition_rows
+from handlers.core.context import VIETNAM
 from handlers.core.messages import Choice, Reply
+from handlers.plans.active import every_plan
 from handlers.scores import questions as score_questions
-from handlers.scores.card import ScoreCard
 from handlers.scores.charts import ScoreCharts
 from handlers.scores.comparisons import Comparisons
 from handlers.scores.merger import Mergers
@@ -36,11 +43,16 @@ from handlers.scores.questions import (
 )
 from handlers.scores.rankings import Rankings, asks_ranking
 from handlers.scores.targets import PlanResults
+from storage import editions
+from storage.db import Database
 
 
-class Scores(ScoreCard, Comparisons, PlanResults, Mergers, ScoreCharts, Rankings, National):
-    def __init__(self, kb: KnowledgeBase) -> None:
+class Scores(Comparisons, PlanResults, Mergers, ScoreCharts, Rankings, National):
+    def __init__(self, kb: KnowledgeBase, db: Database | None = None, zone: ZoneInfo = VIETNAM) -> None:
         super().__init__(kb)
+        self.db = db
+        self.zone = zone
+        self._seen: tuple[object, ...] | None = None  # the editions' signature the table was built from
         self.names = names_for(kb)
         # sub-dimensions by name, longest first: "điểm tri thức công dân Hà Tĩnh 2023" asks for 1.1
         self._sub_names = [(normalize(s.name_vi), s.code) for d in kb.papi.dimensions for s in d.subdimensions]
@@ -67,7 +79,27 @@ class Scores(ScoreCard, Comparisons, PlanResults, Mergers, ScoreCharts, Rankings
 
     async def respond(self, text: str) -> Reply:
         """The answer (a few milliseconds); a chart in it is drawn by the router's worker process."""
+        await self.refresh()
         return self.answer(text)
+
+    async def refresh(self) -> None:
+        """Take up editions imported since the last question, and the plans loaded or published since.
+
+        Checked on every score question rather than on a timer: the check is one aggregate over a table of a
+        few rows (tens of microseconds on SQLite, one round trip on PostgreSQL), small beside the answer
+        itself, and an operator who imports a file and asks at once gets the new edition, never one a minute
+        old. The table is rebuilt only when the signature changed, i.e. once per import."""
+        if self.db is None:
+            return
+        mark = await editions.signature(self.db)
+        if mark != self._seen:
+            stored = await editions.current(self.db)
+            loaded = [Edition(s.year, s.version, s.source_name, s.source_sha256,
+                              s.created_at.astimezone(self.zone).date(), *edition_rows(s.year, s.body))
+                      for s in stored]
+            self.table = self.kb.scores.with_editions(loaded)
+            self._seen = mark
+        self.plans = (await every_plan(self.db, self.kb)).plans
 
     def answer(self, text: str) -> Reply:
         q = self.parse(text)
@@ -86,12 +118,14 @@ class Scores(ScoreCard, Comparisons, PlanResults, Mergers, ScoreCharts, Rankings
             return self.targets(province, q.year)
         if q.has(MERGER_WORDS) or score_questions.new_name(q) or (q.year is not None and q.year > last):
             return self.merger(province, q.year)
+        provinces = [self._on_map(p, q.year) for p in q.provinces]
+        province = provinces[0]
         if q.has(RADAR_WORDS) and not q.has(TREND_WORDS):
             return self.radar(province, q.year)
         if q.has(TREND_WORDS):
             return self.trend(province)
-        if len(q.provinces) > 1:
-            return self.pair(q.provinces[0], q.provinces[1], q.year)
+        if len(provinces) > 1 and provinces[0] != provinces[1]:
+            return self.pair(provinces[0], provinces[1], q.year)
         if q.has(MEDIAN_WORDS) or q.has(STRENGTH_WORDS) or q.has(COMPARE_WORDS):
             return self.versus_median(province, q.year)
         if q.has(GROUP_WORDS):
@@ -101,7 +135,20 @@ class Scores(ScoreCard, Comparisons, PlanResults, Mergers, ScoreCharts, Rankings
             return self.subs(province, q.year, int(named.split(".")[0]))
         if q.has(SUB_WORDS) or q.dimension is not None:
             return self.subs(province, q.year, q.dimension)
+        if province != q.provinces[0] and q.year in self.table.new_map_years:
+            return self.merger(q.provinces[0], q.year)  # 'Tiền Giang 2025': the new province, saying so
         return self.card(province, q.year)
+
+    def _on_map(self, province: str, year: int | None) -> str:
+        """The province as named on the map of the year asked: 'Tiền Giang 2025' is Đồng Tháp, 'Huế 2025' is
+        Huế. Without a year, a province that continues on the new map (unchanged or renamed) is taken on it,
+        so its latest edition answers; a merged-away one (Tiền Giang) keeps its own scores."""
+        if year is not None:
+            return self.table.on_map(province, year)
+        new = self._new(province)
+        if self.table.new_map_years and new is not None and not new.merged:
+            return new.name
+        return province
 
     def _sub_named(self, norm: str) -> str | None:
         """The sub-dimension a question names, by its whole name or its first three words or more

@@ -4,12 +4,12 @@ how much; group targets judged on the computed group, targets without a figure s
 from __future__ import annotations
 
 from content.models import Plan, Target
-from content.scores import GROUPS, SOURCE_YEAR, Check, TargetResult, assess, parse_group
+from content.scores import GROUPS, Check, TargetResult, assess, map_size, parse_group
 from handlers.core import render
 from handlers.core.messages import Choice, Reply
 from handlers.files.charts import SHORT
 from handlers.knowledge.documents import choice
-from handlers.scores.lookup import COMPUTED_ALL, REFORM, ScoreLookup, gap, signed
+from handlers.scores.lookup import COMPUTED_ALL, NOT_YET, ScoreLookup, gap, signed
 
 MARK = {True: "✅", False: "❌", None: "ℹ️"}
 
@@ -55,7 +55,11 @@ class PlanResults(ScoreLookup):
         label = f"{plan.number or '(không ghi số)'} của {plan.issuer}"
         lines = [f"Mục tiêu PAPI {year} trong Kế hoạch {label} so với kết quả PAPI {year}{published}:"]
         row = self.table.get(province, year)
-        if row is None or not row.dims:
+        if year > self.table.years[-1]:
+            lines.append(f"Kết quả PAPI {year} {NOT_YET}, nên chưa đối chiếu được. Trợ lý đối chiếu ngay khi "
+                         "kết quả được nhập.")
+            lines += [f"• {r.target.text}" for r in results]
+        elif row is None or not row.dims:
             lines.append(f"Chưa có kết quả PAPI {year} cho {province} trong dữ liệu, nên chưa đối chiếu được.")
             lines += [f"• {r.target.text}" for r in results]
         else:
@@ -63,12 +67,17 @@ class PlanResults(ScoreLookup):
             judged = [r.met for r in results if r.met is not None]
             if judged:
                 lines += ["", f"Kết quả: đạt {sum(judged)}/{len(judged)} mục tiêu có thể đối chiếu."]
-        caution = COMPUTED_ALL
+        caution = self._computed(year, COMPUTED_ALL)
         if any(c.kind in ("value", "increase") for r in results for c in r.checks):
             caution += " Mục tiêu ghi 2 chữ số thập phân; Trợ lý so với điểm chưa làm tròn."
-        reform = f"Kết quả PAPI {year} vẫn tính theo 63 tỉnh cũ." if year <= 2024 else REFORM
+        if map_size(year) == 63:
+            reform = f"Kết quả PAPI {year} vẫn tính theo 63 tỉnh cũ."
+        elif year in self.table.years:
+            reform = f"Kết quả PAPI {year} tính theo 34 tỉnh, thành phố mới."
+        else:
+            reform = self._reform_head()
         notes = [render.CAUTION + caution, render.REFORM + reform]
-        sources = f"{plan.sources[0]}; {SOURCE_YEAR}"
+        sources = "; ".join([*plan.sources[:1], self.table.source(year)])
         return "\n".join(lines) + "\n\n" + "\n".join(notes) + f"\n{render.SOURCE}{sources}"
 
     def _target_lines(self, province: str, results: list[TargetResult]) -> list[str]:
@@ -90,7 +99,9 @@ class PlanResults(ScoreLookup):
             label = "Số chỉ số nội dung theo nhóm"
         parts = [self._check_text(c, province, target) for c in result.checks]
         if dim is None and any(c.kind in ("value", "group", "change") for c in result.checks):
-            now, before = self.table.rank(province, target.year), self.table.rank(province, target.year - 1)
+            now = self.table.rank(province, target.year)
+            prev = self.table.previous(province, target.year)
+            before = self.table.rank(prev.province, target.year - 1) if prev is not None else None
             if now:
                 parts.append(f"vị trí (tự tính) {now[0]}/{now[1]}" + (f", năm trước {before[0]}/{before[1]}"
                                                                      if before else ""))
@@ -98,8 +109,13 @@ class PlanResults(ScoreLookup):
 
     def _check_text(self, check: Check, province: str, target: Target) -> str:
         year = target.year
+        if check.kind == "increase" and isinstance(check.wanted, float) and check.actual is None \
+                and self.table.get(province, year) is not None and map_size(year - 1) != map_size(year):
+            return (f"không tính được mức tăng so với {year - 1} (mục tiêu tăng {render.number(check.wanted)}): "
+                    f"năm {year - 1} là điểm riêng của từng tỉnh cũ")
         if check.actual is None and check.kind != "change":
-            return f"chưa có dữ liệu để đối chiếu (mục tiêu {check.wanted})"
+            wanted = render.number(check.wanted) if isinstance(check.wanted, float) else check.wanted
+            return f"chưa có dữ liệu để đối chiếu (mục tiêu {wanted})"
         if check.kind == "value":
             assert isinstance(check.actual, float) and isinstance(check.wanted, float)
             sign = "≥" if check.met else "<"
@@ -123,7 +139,7 @@ class PlanResults(ScoreLookup):
     def _change_text(self, province: str, year: int) -> str:
         """A target without a figure ("tăng điểm số, tăng thứ hạng") is not judged; the change from the
         year before is shown so people can judge it themselves."""
-        row, prev = self.table.get(province, year), self.table.get(province, year - 1)
+        row, prev = self.table.get(province, year), self.table.previous(province, year)
         head = "kế hoạch không nêu con số nên Trợ lý không chấm đạt hay chưa đạt"
         if row is None or prev is None or row.total is None or prev.total is None:
             return head + f"; chưa đủ điểm {year - 1} và {year} để tham khảo"
