@@ -60,3 +60,32 @@ async def most_asked(db: Db, limit: int = 50) -> list[Gap]:
     )
     rows = await db.fetchall(sql, (limit,))
     return [Gap(r["question"], r["n"], dt.datetime.fromisoformat(r["last"])) for r in rows]
+
+
+@dataclass(frozen=True)
+class Open(Gap):
+    key: str = ""  # the normalised text: what a curator marks as handled
+
+
+async def unhandled(db: Db, limit: int = 100) -> list[Open]:
+    """For curators: the questions not yet marked as handled, or asked again on a later day than the mark (counted
+    from then), most asked first."""
+    sql = (
+        "SELECT MAX(g.question) AS question, g.normalized, COUNT(*) AS n, MAX(g.asked_at) AS last"
+        " FROM question_gaps g LEFT JOIN gaps_handled h ON h.normalized = g.normalized"
+        " WHERE h.handled_at IS NULL OR g.asked_at > h.handled_at"
+        " GROUP BY g.normalized ORDER BY n DESC, last DESC LIMIT ?"
+    )
+    rows = await db.fetchall(sql, (limit,))
+    return [Open(r["question"], r["n"], dt.datetime.fromisoformat(r["last"]), r["normalized"]) for r in rows]
+
+
+async def mark_handled(db: Db, key: str, person_id: int, now: dt.datetime) -> bool:
+    """Mark a question (by its normalised text) as handled; False when no question has that text."""
+    if not await db.scalar("SELECT 1 FROM question_gaps WHERE normalized = ? LIMIT 1", (key,)):
+        return False
+    await db.execute(
+        "INSERT INTO gaps_handled (normalized, handled_at, handled_by) VALUES (?, ?, ?) ON CONFLICT (normalized)"
+        " DO UPDATE SET handled_at = excluded.handled_at, handled_by = excluded.handled_by",
+        (key, stamp(now), person_id))
+    return True

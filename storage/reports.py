@@ -128,3 +128,17 @@ async def current(
     wanted = set(ids)
     return {(r["plan_id"], r["task_id"], r["unit_id"], r["period"]): _report(r)
             for r in await db.fetchall(sql, args) if r["unit_id"] in wanted}
+
+
+async def get(db: Db, report_id: int) -> Report | None:
+    row = await db.fetchone(f"SELECT {_COLUMNS} FROM reports r WHERE r.id = ?", (report_id,))
+    return _report(row) if row else None
+
+
+async def versions(db: Db, report: Content) -> list[Report]:
+    """Every version filed for the report's task, unit and period, newest first (the current one and those it
+    superseded)."""
+    rows = await db.fetchall(
+        f"SELECT {_COLUMNS} FROM reports r WHERE r.plan_id = ? AND r.task_id = ? AND r.unit_id = ? AND r.period = ?"
+        " ORDER BY r.submitted_at DESC, r.id DESC", (report.plan_id, report.task_id, report.unit_id, report.period))
+    return [_report(r) for r in rows]

@@ -81,3 +81,62 @@ async def chromium() -> AsyncIterator[Browser]:
             yield browser
         finally:
             await browser.close()
+
+
+async def screenshots(folder: Path) -> None:
+    """The README's two pictures, made as the tests make their pages: the chat on a phone-sized screen after a
+    question, and a province's progress page (Đồng Tháp, whose plan gives every commune tasks, with a few reports
+    filed, one approved and one returned). `python -m tests.web_site docs`."""
+    import tempfile
+
+    from content.loader import load
+    from content.search import SearchIndex
+    from handlers.files.pool import Renderer
+    from handlers.knowledge.documents import Documents
+    from handlers.reports.assignments import tasks_for
+    from storage import org, people, reports, reviews
+    from storage.db import connect
+    from tests.test_admin_web import admin, link_for, sign_in
+
+    kb, renderer = load(), Renderer()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = await connect(Path(tmp) / "bot.sqlite3")
+        core = Core(kb, db, index=SearchIndex(Documents(kb).docs()), renderer=renderer)
+        try:
+            async with serve(core, Path(tmp)) as site, chromium() as browser:
+                phone = await browser.new_page(viewport={"width": 390, "height": 760})
+                await phone.goto(site.base + "/")
+                await phone.fill("#text", "xa phai cong khai nhung gi")
+                await phone.click("#send")
+                await phone.locator(".msg.bot").nth(1).wait_for()
+                await phone.locator(".msg.me").last.evaluate("m => m.scrollIntoView({block: 'start'})")
+                await phone.screenshot(path=str(folder / "web-chat.png"))
+                an = await admin(core, province="Đồng Tháp")
+                reporter = (await people.identify(db, "console", an.user, NOW)).id
+                names = ("Tân Hồng", "An Bình", "Mỹ Thọ", "Đốc Binh Kiều", "Tân Phú Đông", "Thường Phước")
+                for n, name in enumerate(names):
+                    unit = await org.ensure_unit(db, "Đồng Tháp", await org.ensure_commune(db, "Đồng Tháp", None,
+                                                                                          name), org.COMMUNE_UNIT)
+                    for m, a in enumerate(tasks_for(kb, unit)[: n % 4]):
+                        new = reports.NewReport(a.plan.id, a.task.id, unit.id, a.period(NOW.date()).key, "dang",
+                                                50 + 10 * m, "Đã triển khai", None, reporter, f"s{n}-{m}")
+                        report, _ = await reports.submit(db, new, NOW)
+                        if n == 1:
+                            await reviews.decide(db, report.id, reviews.APPROVED, None, reporter, NOW)
+                        if n == 2 and m == 0:
+                            await reviews.decide(db, report.id, reviews.RETURNED, "Thiếu ảnh", reporter, NOW)
+                page = await sign_in(browser, await link_for(an))
+                await page.set_viewport_size({"width": 1000, "height": 1100})
+                await page.goto(site.base + "/admin")
+                await page.locator("#chart").evaluate("img => img.decode()")
+                await page.screenshot(path=str(folder / "admin-progress.png"), full_page=True)
+        finally:
+            await db.close()
+            renderer.close()
+
+
+if __name__ == "__main__":
+    import asyncio
+    import sys
+
+    asyncio.run(screenshots(Path(sys.argv[1] if len(sys.argv) > 1 else "docs")))

@@ -27,7 +27,7 @@ from handlers.core.context import Ctx
 from handlers.core.messages import Render, Reply
 from handlers.plans.active import clamp, every_plan
 from handlers.reports.assignments import tasks_for
-from storage import org, people, reports
+from storage import org, people, reports, reviews
 from storage.db import Database
 from storage.reports import STATUSES
 
@@ -35,9 +35,11 @@ HEADERS = (
     ("Kỳ báo cáo", 12), ("Tỉnh", 14), ("Huyện (trước 7/2025)", 16), ("Xã", 14), ("Đơn vị", 28),
     ("Kế hoạch", 22), ("Mã nhiệm vụ", 10), ("Nhiệm vụ", 50), ("Chỉ số nội dung", 12), ("Hạn", 12),
     ("Tình trạng", 16), ("Tỷ lệ (%)", 9), ("Nội dung đã làm", 60), ("Khó khăn, đề xuất", 40),
-    ("Số minh chứng", 10), ("Người báo cáo", 20), ("Thời gian báo cáo", 18),
+    ("Số minh chứng", 10), ("Người báo cáo", 20), ("Thời gian báo cáo", 18), ("Duyệt", 12),
+    ("Nhận xét khi duyệt", 40),
 )
 NOT_REPORTED = "Chưa báo cáo"
+COMMUNE, UNIT = 3, 4  # where Row.values hold the commune and the unit (HEADERS)
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ async def rows(
     for plan_id, task_id, unit_id, key in current:
         reported.setdefault((plan_id, task_id, unit_id), set()).add(key)
     names = await people.display_names(db)
+    decided = await reviews.latest(db, [r.id for r in current.values()])
     every = await every_plan(db, kb)  # history too: a plan that has ended shows its last period
     out: list[Row] = []
     for unit in units:
@@ -75,11 +78,14 @@ async def rows(
                         render.plan_label(a.plan), a.task.id, a.task.title,
                         ", ".join(str(d) for d in a.task.dimensions), due)
                 if report is None:
-                    out.append(Row((*base, NOT_REPORTED, None, "", "", 0, "", "")))
+                    out.append(Row((*base, NOT_REPORTED, None, "", "", 0, "", "", "", "")))
                     continue
+                review = decided.get(report.id)
                 out.append(Row((*base, STATUSES[report.status], report.percent, report.done_text,
                                 report.difficulties or "", report.evidence_count, names.get(report.reporter_id, ""),
-                                report.submitted_at.astimezone(zone).strftime("%d/%m/%Y %H:%M"))))
+                                report.submitted_at.astimezone(zone).strftime("%d/%m/%Y %H:%M"),
+                                reviews.LABELS[reviews.status(decided, report.id)],
+                                (review.comment or "") if review else "")))
         progress(1)
     return out
 

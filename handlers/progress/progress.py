@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from content.loader import KnowledgeBase
 from content.normalize import normalize
@@ -14,7 +14,7 @@ from handlers.core.messages import Choice, Render, Reply
 from handlers.files import charts
 from handlers.plans.active import active_plans
 from handlers.reports.assignments import tasks_for
-from storage import org, reports
+from storage import org, reports, reviews
 from storage.db import Db
 from storage.org import Unit
 
@@ -29,6 +29,7 @@ MAX_BARS = 40
 class UnitProgress:
     unit: Unit
     counts: Counter[str]  # REPORTED, PENDING, OVERDUE -> number of the unit's tasks
+    reviews: Counter[str] = field(default_factory=Counter)  # the reported ones by review status (storage/reviews)
 
     @property
     def complete(self) -> bool:
@@ -50,16 +51,22 @@ async def unit_progress(
     current = await reports.current(db, [u.id for u in units])
     in_force = await active_plans(db, kb, day)
     out = []
+    filed: dict[int, list[int]] = {}  # unit -> its counted reports
     for unit in units:
         counts = Counter[str]()
         for a in tasks_for(in_force, unit):
             period = a.period(day)
-            if (a.plan.id, a.task.id, unit.id, period.key) in current:
+            report = current.get((a.plan.id, a.task.id, unit.id, period.key))
+            if report is not None:
                 counts[REPORTED] += 1
+                filed.setdefault(unit.id, []).append(report.id)
             else:
                 counts[OVERDUE if period.due < day else PENDING] += 1
         if counts:
             out.append(UnitProgress(unit, counts))
+    decided = await reviews.latest(db, [i for ids in filed.values() for i in ids])
+    for item in out:
+        item.reviews.update(reviews.status(decided, i) for i in filed.get(item.unit.id, []))
     return out
 
 
@@ -95,10 +102,11 @@ def by_commune(counted: list[UnitProgress], with_province: bool) -> list[charts.
     return sorted(bars, key=lambda b: (b.reported / b.total, -b.overdue, normalize(b.label)))
 
 
-async def _progress_chart(ctx: Ctx, counted: list[UnitProgress]) -> Reply:
-    day = ctx.today
-    scope = ctx.person.province or "tất cả các tỉnh"
-    bars = by_commune(counted, ctx.person.province is None)
+def chart(counted: list[UnitProgress], scope: str, day: dt.date, with_province: bool
+          ) -> tuple[Render, list[charts.Completion], int]:
+    """The bar chart by commune (drawn later, in the worker), the bars of every commune, and how many are drawn:
+    /tiendo biểu đồ and the admin page's chart are this one."""
+    bars = by_commune(counted, with_province)
     shown = bars[:MAX_BARS]
     title = f"Báo cáo kỳ hiện tại theo xã – {scope}\nngày {day:%d/%m/%Y}"
     if len(shown) < len(bars):
@@ -106,15 +114,19 @@ async def _progress_chart(ctx: Ctx, counted: list[UnitProgress]) -> Reply:
     note = ("Mỗi xã: các nhiệm vụ giao cho các đơn vị của xã, theo kỳ báo cáo hiện tại của từng nhiệm vụ. "
             "Nguồn: báo cáo tiến độ gửi qua Trợ lý PAPI.")
     # drawn in the worker process, as the score charts are: 0.2–0.8 s that would hold up every conversation
-    png = Render(charts.completion, (title, shown, note))
+    return Render(charts.completion, (title, shown, note)), bars, len(shown)
+
+
+async def _progress_chart(ctx: Ctx, counted: list[UnitProgress]) -> Reply:
+    day = ctx.today
+    scope = ctx.person.province or "tất cả các tỉnh"
+    png, bars, drawn = chart(counted, scope, day, ctx.person.province is None)
     totals = sum((item.counts for item in counted), Counter[str]())
     whole = charts.Completion("", totals[REPORTED], totals[PENDING], totals[OVERDUE])
     text = (f"Biểu đồ tình hình báo cáo kỳ hiện tại theo xã ({scope}), ngày {day:%d/%m/%Y}: {len(bars)} xã, "
             f"đã báo cáo {whole.reported}/{whole.total} nhiệm vụ ({whole.percent}%), quá hạn {whole.overdue}, "
             f"chưa đến hạn {whole.pending}.")
-    if len(shown) < len(bars):
-        text += f"\nBiểu đồ chỉ vẽ {len(shown)} xã có tỷ lệ báo cáo thấp nhất; danh sách đủ: /tiendo."
+    if drawn < len(bars):
+        text += f"\nBiểu đồ chỉ vẽ {drawn} xã có tỷ lệ báo cáo thấp nhất; danh sách đủ: /tiendo."
     return Reply(text, (Choice("Xem danh sách", "/tiendo"), Choice("Xuất Excel", "/xuat")),
                  render=png, image_name=f"tien-do-theo-xa-{day:%Y%m%d}.png")
-
-

@@ -25,6 +25,7 @@ from handlers.core.flow import (
 from handlers.core.messages import Choice, Reply
 from handlers.reports.assignments import Assignment, find
 from handlers.reports.tasks import unit_tasks
+from handlers.review.refile import returned_task
 from storage import reports
 from storage.reports import STATUSES, Evidence, NewReport
 
@@ -63,7 +64,9 @@ async def take_task(ctx: Ctx, answer: Answer, draft: Draft) -> Outcome:
 
 
 async def ask_status(ctx: Ctx, draft: Draft) -> Reply:
-    return Reply("Bước 2/7 – Tình trạng thực hiện?", tuple(c(label, f"st:{code}") for code, label in STATUSES.items()))
+    note = f"{draft['note']}\n\n" if "note" in draft and "status" not in draft else ""
+    return Reply(f"{note}Bước 2/7 – Tình trạng thực hiện?",
+                 tuple(c(label, f"st:{code}") for code, label in STATUSES.items()))
 
 
 async def take_status(ctx: Ctx, answer: Answer, draft: Draft) -> Outcome:
@@ -209,9 +212,18 @@ def saved(report: reports.Report, ctx: Ctx) -> Reply:
 
 
 async def start(ctx: Ctx) -> Draft | Reply:
-    if not await my_tasks(ctx):
+    items = await my_tasks(ctx)
+    if not items:
         return Reply("Đơn vị của bạn hiện chưa được giao nhiệm vụ nào trong các kế hoạch đang theo dõi.")
-    return {}
+    assert ctx.person.unit_id is not None  # my_tasks found the unit
+    returned = await returned_task(ctx.db, ctx.person.unit_id, items, ctx.today)
+    if returned is None:
+        return {}
+    task, review = returned  # a returned report opens on its task (another one can be chosen with «Sửa»)
+    period = task.period(ctx.today)
+    note = (f"Gửi lại báo cáo nhiệm vụ «{task.task.title}», kỳ {period.label}, đã bị trả lại với nhận xét: "
+            f"{review.comment}\n(Muốn báo cáo nhiệm vụ khác: ở bước cuối chọn «Sửa» → «Nhiệm vụ».)")
+    return {"task": task.key, "period": period.key, "period_label": period.label, "note": note}
 
 
 async def guard(ctx: Ctx, draft: Draft) -> str | None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 from tornado.web import RequestHandler, create_signed_value, decode_signed_value
 
+from bot.channels.web.jobs import Jobs
 from bot.channels.web.limits import Limits
 from handlers.core.router import Core
 
@@ -33,6 +34,10 @@ class Web:
     publish: Publish
     limits: Limits
     evidence_dir: Path | None = None  # EVIDENCE_DIR: the only folder evidence files are served from
+    jobs: Jobs = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.jobs = Jobs(self.now)
 
     def now(self) -> dt.datetime:
         return self.core.clock()

@@ -53,7 +53,7 @@ class WebChannel(Channel):
         routes: list[Route] = [
             ("/", ChatPage, page),
             ("/api/chat", ChatApi, page),
-            (r"/static/web/(chat\.css|chat\.js|admin\.css)", Static, {"path": str(STATIC)}),
+            (r"/static/web/(chat\.css|chat\.js|admin\.css|admin\.js)", Static, {"path": str(STATIC)}),
             (r"/(widget\.js)", Static, {"path": str(STATIC)}),
             *admin_routes(self.web),
         ]
@@ -65,6 +65,7 @@ class WebChannel(Channel):
         self.state = "running"
 
     async def stop(self) -> None:
+        await self.web.jobs.stop()
         self.state = "stopped"
 
     async def send(self, external_id: str, reply: Reply) -> None:

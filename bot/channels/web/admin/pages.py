@@ -1,77 +1,69 @@
-"""The admin pages themselves: the progress picture of the viewer's province or commune, and its Excel file.
-Both read what the chat commands read (`handlers/progress/`), so the page, /tiendo and /xuat agree."""
+"""The admin pages themselves: the progress picture of the viewer's province or commune (a sortable, filtered
+table of units and the completion chart by commune) and the period's report as Word; the Excel file is made in
+the background (`exports.py`). They read what the chat commands read (`handlers/progress/`), so the page,
+/tiendo and /xuat agree."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+
+from tornado.web import HTTPError
 
 from bot.channels.web.admin.session import AdminPage
-from content.normalize import normalize
+from bot.channels.web.admin.table import STATES, Query, lines
 from handlers.core.messages import Render
-from handlers.progress import export
-from handlers.progress.progress import OVERDUE, PENDING, REPORTED, UnitProgress, unit_progress
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SHOW: dict[str, Callable[[UnitProgress], bool]] = {  # the filter's choices (?chi=…)
-    "": lambda u: True,
-    "chua": lambda u: not u.complete,
-    "qua-han": lambda u: u.counts[OVERDUE] > 0,
-}
+from handlers.progress import word
+from handlers.progress.progress import OVERDUE, PENDING, REPORTED, UnitProgress, chart, unit_progress
+from storage import reviews
 
 
-@dataclass
-class CommuneRow:
-    name: str
-    units: list[UnitProgress] = field(default_factory=list)
-    counts: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def complete(self) -> bool:
-        return all(u.complete for u in self.units)
-
-
-def by_commune(counted: list[UnitProgress], with_province: bool) -> list[CommuneRow]:
-    """Communes with their units, those with something overdue first, then the least reported."""
-    rows: dict[int | None, CommuneRow] = {}
-    for item in counted:
-        unit = item.unit
-        label = f"{unit.commune} ({unit.province})" if with_province else unit.commune or ""
-        row = rows.setdefault(unit.commune_id, CommuneRow(label))
-        row.units.append(item)
-        row.counts.update(item.counts)
-    def order(r: CommuneRow) -> tuple[int, float, str]:
-        return (-r.counts[OVERDUE], r.counts[REPORTED] / max(1, sum(r.counts.values())), r.name)
-    return sorted(rows.values(), key=order)
-
-
-class Progress(AdminPage):
-    async def get(self) -> None:
+class ProgressBase(AdminPage):
+    async def counted(self) -> list[UnitProgress]:
+        """The viewer's units with their counts, as of today (a leader: their commune's)."""
         core, v = self.web.core, self.viewer
-        today = self.web.now().astimezone(core.config.zone).date()
-        counted = await unit_progress(core.db, core.kb, v.province, today)
-        if v.commune_id is not None:
-            counted = [c for c in counted if c.unit.commune_id == v.commune_id]
+        found = await unit_progress(core.db, core.kb, v.province, self.today())
+        return [c for c in found if v.commune_id is None or c.unit.commune_id == v.commune_id]
+
+    def today(self) -> dt.date:
+        return self.web.now().astimezone(self.web.core.config.zone).date()
+
+    def query(self) -> Query:
+        return Query.read(lambda name: self.get_argument(name, ""))
+
+
+class Progress(ProgressBase):
+    async def get(self) -> None:
+        counted, query = await self.counted(), self.query()
+        shown = lines(counted, query, self.viewer.province is None)
         totals = sum((c.counts for c in counted), Counter[str]())
-        show, place = self.get_argument("chi", ""), normalize(self.get_argument("xa", ""))
-        shown = [c for c in counted if SHOW.get(show, SHOW[""])(c) and place in normalize(c.unit.commune or "")]
-        self.page("progress.html", communes=by_commune(shown, v.province is None), totals=totals, today=today,
-                  show=show if show in SHOW else "", place=self.get_argument("xa", ""),
-                  REPORTED=REPORTED, PENDING=PENDING, OVERDUE=OVERDUE)
+        self.page("progress.html", lines=shown, totals=totals, today=self.today(), query=query, states=STATES,
+                  communes=len({c.unit.commune_id for c in counted}), chart=query.link("/admin/bieu-do.png"),
+                  labels=reviews.LABELS, REPORTED=REPORTED, PENDING=PENDING, OVERDUE=OVERDUE)
 
 
-class Export(AdminPage):
+class Chart(ProgressBase):
+    """The completion chart by commune of the units the page shows (the same filters), drawn in the worker."""
+
+    async def get(self) -> None:
+        query = self.query()
+        shown = [line.item for line in lines(await self.counted(), query, False)]
+        if not shown:
+            raise HTTPError(404)
+        png, _, _ = chart(shown, self.viewer.scope, self.today(), self.viewer.province is None)
+        self.set_header("Content-Type", "image/png")
+        self.finish(await self.web.core.renderer.run(png))
+
+
+class WordReport(ProgressBase):
+    """The period's report drafted as .docx (handlers/progress/word.py), of the viewer's scope."""
+
     async def get(self) -> None:
         core, v = self.web.core, self.viewer
-        period = self.get_argument("ky", "").strip().upper() or None
-        today = self.web.now().astimezone(core.config.zone).date()
-        rows = await export.rows(core.db, core.kb, v.province, period, today, core.config.zone)
-        if v.commune is not None:  # a leader: their commune's rows (column Xã), in their province
-            rows = [r for r in rows if r.values[3] == v.commune]
-        # written in the worker process, as /xuat's file is: seconds of openpyxl would stop every conversation
-        data = await core.renderer.run(Render(export.xlsx, (rows,), "document"))
-        self.set_header("Content-Type", XLSX)
-        name = f"tien-do-papi-{period or 'tat-ca'}-{today:%Y%m%d}.xlsx"
-        self.set_header("Content-Disposition", f'attachment; filename="{name}"')
+        today = self.today()
+        summary = await word.gather(core.db, core.kb, v.province, v.commune_id, v.scope, today,
+                                    word.issuer(v.province, v.commune))
+        data = await core.renderer.run(Render(word.docx, (summary,), "document"))
+        self.set_header("Content-Type", word.DOCX)
+        self.set_header("Content-Disposition", f'attachment; filename="bao-cao-papi-{today:%Y%m%d}.docx"')
         self.finish(data)

@@ -1,5 +1,6 @@
-"""A unit's page (its tasks for the current period, each with the current report and its evidence) and an
-evidence file itself. A unit or file outside the viewer's scope is 404, exactly like one that does not exist."""
+"""A unit's page (its tasks for the current period, each with the current report, its review status and its
+evidence), a commune's page (its units' tasks and reports) and an evidence file itself. A unit, commune or file
+outside the viewer's scope is 404, exactly like one that does not exist."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from tornado.web import HTTPError
 from bot.channels.web.admin.session import AdminPage
 from bot.channels.web.admin.viewer import Viewer
 from handlers.core import render
-from handlers.reports.assignments import Assignment, tasks_for
-from storage import evidence, org, reports
+from handlers.plans.active import active_plans
+from handlers.reports.assignments import Assignment, due_first
+from storage import evidence, org, reports, reviews
 from storage.org import Unit
 from storage.reports import STATUSES
 
@@ -23,6 +25,7 @@ class TaskLine:
     assignment: Assignment
     period: str
     due: str
+    overdue: bool
     report: reports.Report | None
     files: list[evidence.Stored]
 
@@ -33,22 +36,50 @@ def sees(viewer: Viewer, unit: Unit) -> bool:
     return viewer.province is None or org.same_place(unit.province, viewer.province)
 
 
-class UnitPage(AdminPage):
-    async def get(self, unit_id: str) -> None:
+class TaskPage(AdminPage):
+    """What the unit and commune pages share: each unit's tasks in force (as the progress page counts them)
+    with the current period's report, its evidence and the latest review decisions."""
+
+    async def lines(self, units: list[Unit]) -> tuple[dict[int, list[TaskLine]], dict[int, reviews.Review]]:
         core = self.web.core
-        unit = await org.get_unit(core.db, int(unit_id))
+        today = self.web.now().astimezone(core.config.zone).date()
+        plans = await active_plans(core.db, core.kb, today)
+        current = await reports.current(core.db, [u.id for u in units])
+        found: dict[int, list[tuple[Assignment, reports.Report | None]]] = {}
+        for unit in units:
+            found[unit.id] = [(a, current.get((a.plan.id, a.task.id, unit.id, a.period(today).key)))
+                              for a in due_first(plans, unit, today)]
+        filed = [r.id for pairs in found.values() for _, r in pairs if r is not None]
+        files = await evidence.of_reports(core.db, filed)
+        out = {}
+        for unit_id, pairs in found.items():
+            out[unit_id] = [TaskLine(a, (p := a.period(today)).key, f"{p.due:%d/%m/%Y}", p.due < today, r,
+                                     files.get(r.id, []) if r else []) for a, r in pairs]
+        return out, await reviews.latest(core.db, filed)
+
+    def show(self, template: str, lines: dict[int, list[TaskLine]], found: dict[int, reviews.Review],
+             **values: object) -> None:
+        self.page(template, lines=lines, found=found, statuses=STATUSES, labels=reviews.LABELS,
+                  state=reviews.status, plan_label=render.plan_label, zone=self.web.core.config.zone, **values)
+
+
+class UnitPage(TaskPage):
+    async def get(self, unit_id: str) -> None:
+        unit = await org.get_unit(self.web.core.db, int(unit_id))
         if unit is None or not sees(self.viewer, unit):
             raise HTTPError(404)
-        today = self.web.now().astimezone(core.config.zone).date()
-        current = await reports.current(core.db, [unit.id])
-        lines = []
-        for a in tasks_for(core.kb, unit):
-            period = a.period(today)
-            lines.append((a, period, current.get((a.plan.id, a.task.id, unit.id, period.key))))
-        files = await evidence.of_reports(core.db, [r.id for _, _, r in lines if r is not None])
-        tasks = [TaskLine(a, p.key, f"{p.due:%d/%m/%Y}", r, files.get(r.id, []) if r else []) for a, p, r in lines]
-        self.page("unit.html", unit=unit, tasks=tasks, statuses=STATUSES, plan_label=render.plan_label,
-                  zone=core.config.zone)
+        lines, found = await self.lines([unit])
+        self.show("unit.html", lines, found, unit=unit, tasks=lines[unit.id])
+
+
+class CommunePage(TaskPage):
+    async def get(self, commune_id: str) -> None:
+        units = [u for u in await org.units(self.web.core.db, self.viewer.province)
+                 if u.commune_id == int(commune_id) and sees(self.viewer, u)]
+        if not units:  # no such commune, or not the viewer's: the same answer
+            raise HTTPError(404)
+        lines, found = await self.lines(units)
+        self.show("commune.html", lines, found, units=[u for u in units if lines[u.id]], commune=units[0])
 
 
 class EvidenceFile(AdminPage):

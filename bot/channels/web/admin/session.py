@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tornado.web import HTTPError
+
 from bot.channels.web.admin.viewer import Viewer, viewer
 from bot.channels.web.base import Page
 from storage import web_logins
@@ -47,6 +49,15 @@ class AdminPage(AdminBase):
 
     def page(self, template: str, **values: Any) -> None:
         self.render(template, viewer=self.viewer, xsrf_html=self.xsrf_form_html(), **values)
+
+
+class AdminsPage(AdminPage):
+    """A page of the admin commands (/nguoidung, /moi, plans): a leader gets 404, as for a page that is not there."""
+
+    async def prepare(self) -> None:
+        await super().prepare()
+        if not self._finished and self.viewer.person.role != "admin":
+            raise HTTPError(404)
 
 
 class Login(AdminBase):
