@@ -1,11 +1,11 @@
-"""Operator commands: `invite`, `export`, `backup`, `people`. Each opens the database, does one thing, closes."""
+"""Operator commands: `invite`, `export`, `people`. Each opens the database, does one thing, closes. (`backup` and
+`restore` are in bot/ops_cli.py.)"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import datetime as dt
-import sqlite3
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,7 +23,7 @@ from handlers.progress import export
 from handlers.reminders import planner as reminders
 from handlers.reminders.quiet import hold
 from storage import event_dates, org, people
-from storage.db import Target, connect, is_postgres, utc_now
+from storage.db import Target, connect, utc_now
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -45,9 +45,6 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
     p.add_argument("--province", help="chỉ một tỉnh")
     p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--db", type=Path)
-    p = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu nhất quán, kể cả khi bot đang chạy")
-    p.add_argument("file", type=Path)
     p.add_argument("--db", type=Path)
     p = sub.add_parser("reminders", help="xem trước nhắc việc sẽ gửi vào một thời điểm")
     p.add_argument("action", choices=["preview"])
@@ -85,11 +82,6 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int | None:
         return asyncio.run(people_cli.import_people(args, database, settings))
     if args.command == "export":
         return asyncio.run(export_cmd(args, database, settings.zone))
-    if args.command == "backup":
-        if is_postgres(database):
-            print("Lỗi: với PostgreSQL, hãy sao lưu bằng pg_dump.", file=sys.stderr)
-            return 2
-        return backup(Path(database), args.file)
     if args.command == "people":
         return asyncio.run(people_cmd(args, database))
     if args.command == "reminders":
@@ -191,24 +183,6 @@ async def export_cmd(args: argparse.Namespace, database: Target, zone: ZoneInfo)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(data)
     print(f"Đã xuất {len(rows)} dòng vào {args.out}")
-    return 0
-
-
-def backup(database: Path, target: Path) -> int:
-    """SQLite's online backup copies a consistent snapshot page by page while the bot keeps writing."""
-    if not database.exists():
-        print(f"Lỗi: không có cơ sở dữ liệu {database}", file=sys.stderr)
-        return 2
-    target.parent.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(database)
-    dest = sqlite3.connect(target)
-    try:
-        with dest:
-            source.backup(dest)
-    finally:
-        dest.close()
-        source.close()
-    print(f"Đã sao lưu {database} vào {target}")
     return 0
 
 

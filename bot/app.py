@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot import metrics
 from bot.settings import Settings
 from content.loader import load
 from handlers.core.context import Config
@@ -21,4 +22,4 @@ def config(settings: Settings) -> Config:
 async def build_core(settings: Settings, database: Path | str | None = None) -> Core:
     kb = load()
     db = await connect(database or settings.database)
-    return Core(kb, db, config(settings))
+    return Core(kb, db, config(settings), observe=metrics.observe)

@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bot import admin_cli, db_cli, org_cli, plan_cli, scores_cli, web_cli
+from bot import admin_cli, db_cli, ops_cli, org_cli, plan_cli, scores_cli, web_cli
 from bot.app import build_core
 from bot.channels import console
 from bot.logs import setup_logging
@@ -21,7 +21,8 @@ from storage import gaps
 from storage.db import InUse, MigrationError, ProcessLock, Target, Unavailable, connect
 
 log = logging.getLogger("bot")
-# each module adds its subcommands and runs them when named
+# each module adds its subcommands and runs them when named (ops_cli runs before the settings are read: `config
+# check` reports bad settings rather than failing on them)
 FEATURES = (admin_cli, db_cli, org_cli, plan_cli, scores_cli, web_cli)
 
 
@@ -120,9 +121,11 @@ def _main(argv: list[str] | None) -> int:
     p_content.add_argument("--db", type=Path)
     p_content.add_argument("--limit", type=int, default=50)
     p_content.add_argument("--data", type=Path, help="thư mục nội dung (mặc định: nội dung đi kèm)")
-    for commands in FEATURES:
+    for commands in (*FEATURES, ops_cli):
         commands.add_parsers(sub)
     args = parser.parse_args(argv)
+    if (handled := ops_cli.dispatch(args)) is not None:
+        return handled
     if args.command == "content" and args.action == "check":
         return content_check(args.data)
     settings = Settings()
@@ -134,5 +137,5 @@ def _main(argv: list[str] | None) -> int:
     for commands in FEATURES:
         if (handled := commands.dispatch(args, settings)) is not None:
             return handled
-    setup_logging()
+    setup_logging(settings.log_format)
     return run(web_cli.web_settings(settings) if args.command == "web" else settings)

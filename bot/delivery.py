@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import os
 import socket
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from aiolimiter import AsyncLimiter
 
+from bot import metrics
 from bot.channels.base import Blocked, RetryLater, Sender, Undeliverable
 from content.loader import KnowledgeBase
 from handlers.broadcasts import audience as broadcasts
@@ -60,6 +62,8 @@ class Sweeper:
     _planned_on: tuple[object, ...] | None = field(default=None, init=False)
     _limiters: dict[str, AsyncLimiter] = field(default_factory=dict, init=False)
     _busy: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
+    # /healthz's heartbeat (monotonic): a sweep finished, or rows of a long one were recorded as sent
+    last_beat: float = field(default_factory=time.monotonic, init=False)
 
     def __post_init__(self) -> None:
         # one message every 1/rate seconds: AsyncLimiter(rate, 1) would let `rate` more go out at once after
@@ -73,7 +77,9 @@ class Sweeper:
 
     async def sweep(self) -> Counter[str]:
         async with self._busy:
-            return await self._sweep()
+            stats = await self._sweep()
+        self.last_beat = time.monotonic()
+        return stats
 
     async def idle(self) -> None:
         """Until a sweep under way has finished (before its database is closed)."""
@@ -125,6 +131,7 @@ class Sweeper:
         async def record() -> None:
             group, sent[:] = sent[:], []  # taken before the write, so no other sender writes it again
             await outbox.mark_sent(self.db, group, self.clock())
+            self.last_beat = time.monotonic()
             for _ in group:
                 unrecorded.release()
 
@@ -133,6 +140,7 @@ class Sweeper:
             async with gate:
                 status = await self._send(row, now)
             stats[status] += 1
+            metrics.outbox_result(row, status)
             if status != "sent":
                 unrecorded.release()  # recorded by _send already
             else:
@@ -165,6 +173,9 @@ class Sweeper:
                 ready.append(row)
         await outbox.settle(self.db, settled)
         stats.update(status for _, status, _ in settled)
+        by_id = {row.id: row for row in rows}
+        for row_id, status, _ in settled:
+            metrics.outbox_result(by_id[row_id], status)
         return ready
 
     async def _send(self, row: Row, now: dt.datetime) -> str:
@@ -189,6 +200,7 @@ class Sweeper:
             return "retry" if status == "pending" else status
         except Exception as exc:  # a channel fault must not stop the sweep; the row is retried with backoff
             log.warning("Gửi tin %s lỗi: %s", row.item.key, exc)
+            metrics.error("send")
             status = await outbox.retry(self.db, row, now + backoff(row.attempts), repr(exc))
             return "retry" if status == "pending" else status
         return "sent"  # recorded by the caller, with others

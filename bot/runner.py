@@ -12,12 +12,13 @@ import asyncio
 import datetime as dt
 import logging
 import signal
+import time
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot import scheduler
+from bot import health, metrics, scheduler
 from bot.app import build_core
 from bot.channels.base import Channel, Fetcher, Route, Sender
 from bot.channels.registry import REGISTRY
@@ -26,7 +27,7 @@ from bot.evidence import fetch_pending
 from bot.settings import Settings
 from bot.web import ImageStore, WebServer
 from handlers.core.router import Core
-from storage.db import Database, ProcessLock, connect
+from storage.db import Database, ProcessLock, connect, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,19 @@ class Runner:
     def health(self) -> dict[str, str]:
         return {name: channel.state for name, channel in self.channels.items()}
 
+    async def checks(self) -> dict[str, str]:
+        """/healthz beyond the channels: the conversations' database connection and file, the sweep."""
+        db = self.core.db if self.core is not None else None
+        return await health.failures(db, self.sweeper, self.settings.sweep_seconds)
+
+    async def metrics_page(self) -> bytes:
+        """/metrics; the database figures on the sweep's connection when there is one (a count of the outbox
+        then never waits behind, nor holds up, a conversation's statements)."""
+        db = self.sweep_db or (self.core.db if self.core is not None else None)
+        assert db is not None, "the web server runs only once the core is built"
+        age = time.monotonic() - self.sweeper.last_beat if self.sweeper is not None else None
+        return await metrics.render(db, utc_now(), age)
+
     def running(self) -> bool:
         return any(state == "running" for state in self.health().values())
 
@@ -71,7 +85,9 @@ class Runner:
                     self.core.fetchers[channel.name] = fetch
                 routes += channel.routes()
         if routes or images is not None:
-            self.web = WebServer(self.health, images)
+            token = s.metrics_token.get_secret_value() if s.metrics_token is not None else None
+            self.web = WebServer(self.health, images, checks=self.checks, metrics=self.metrics_page,
+                                 metrics_token=token, behind_proxy=s.behind_proxy)
             self.web.add(routes)
             # listening before any webhook is registered, so the first delivery finds it
             self.port = await self.web.start(s.webhook_listen, s.webhook_port)

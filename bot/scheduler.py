@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot import metrics
 from bot.delivery import Sweeper
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ async def _run(name: str, job: Callable[[], Awaitable[object]]) -> None:
         result = await job()
     except Exception:  # a failed run must not unschedule the next one
         log.exception("Việc định kỳ %s lỗi", name)
+        metrics.error(name)
         return
     if result:
         log.info("%s: %s", name, result)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
-from zoneinfo import ZoneInfo
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -73,6 +73,12 @@ class Settings(BaseSettings):
     web_server: bool = False
     # signs the web cookies; unset: generated once and kept in a file beside the database (`web_secret_file`)
     web_cookie_secret: SecretStr | None = None
+    # /metrics answers loopback callers; any other caller must send "Authorization: Bearer <METRICS_TOKEN>"
+    metrics_token: SecretStr | None = None
+    log_format: Literal["text", "json"] = "text"  # json: one JSON object per line, for journald or a log store
+    # true behind nginx on this machine: a visitor's address (the web chat's limits, the logs) is the proxy's
+    # X-Real-IP, not the proxy's own. Only with WEBHOOK_LISTEN reachable by the proxy alone (127.0.0.1).
+    behind_proxy: bool = False
 
     @field_validator("database", mode="before")
     @classmethod
@@ -108,13 +114,21 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        ZoneInfo(value)  # raises on an unknown zone, so a typo stops start-up with a clear message
+        try:
+            ZoneInfo(value)  # an unknown zone stops start-up with a clear message, not a traceback
+        except (ZoneInfoNotFoundError, ValueError) as exc:  # not found is a KeyError, which pydantic passes on
+            raise ValueError(f"không có múi giờ «{value}» (ví dụ đúng: Asia/Ho_Chi_Minh)") from exc
         return value
 
     @field_validator("webhook_secret")
     @classmethod
     def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
         return _header_secret(value, "WEBHOOK_SECRET", shortest=1)  # Telegram: 1–256 of A-Z a-z 0-9 _ -
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _metrics_token(cls, value: SecretStr | None) -> SecretStr | None:
+        return _header_secret(value, "METRICS_TOKEN", shortest=16)  # a bearer token in a header, not guessable
 
     @field_validator("zalo_webhook_secret")
     @classmethod

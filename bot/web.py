@@ -1,15 +1,18 @@
 """The one web server (tornado, already installed for python-telegram-bot's webhooks).
 
 Routes: each channel's own (its webhook, e.g. POST /telegram, POST /zalo), GET /images/<name> (images Zalo
-fetches by URL), GET /healthz. A webhook checks its platform's secret header in constant time before reading
-the update (`WebHandler.check_secret`), answers at once and leaves the work to the channel's own queue. A body
-over MAX_BODY is answered 413 before any handler runs (`_BodyCap`). A wrong secret is logged at most once a
-minute per path, and tornado's access log keeps 4xx at DEBUG, so a flood of refused requests cannot fill the log.
+fetches by URL), GET /healthz (200 only when every channel runs, the database answers and the sweep is alive;
+otherwise 503 naming what failed), GET /metrics (Prometheus; loopback or a bearer token). A webhook checks its
+platform's secret header in constant time before reading the update (`WebHandler.check_secret`), answers at
+once and leaves the work to the channel's own queue. A body over MAX_BODY is answered 413 before any handler
+runs (`_BodyCap`). A wrong secret is logged at most once a minute per path, and tornado's access log keeps 4xx
+at DEBUG, so a flood of refused requests cannot fill the log.
 """
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import json
 import logging
 import mimetypes
@@ -25,6 +28,8 @@ from tornado.log import access_log
 from tornado.netutil import bind_sockets
 from tornado.web import Application as WebApp
 from tornado.web import HTTPError, RequestHandler
+
+from bot import metrics
 
 MAX_BODY = 1 << 20  # 1 MiB: a text update is a few kB; Zalo images arrive as URLs, not bytes
 # An oversized body is read and dropped up to this size, then answered 413: answering before it is read would
@@ -63,14 +68,24 @@ def _left_out(count: int) -> str:
     return f"; {count} lần khác trước đó không ghi lại" if count else ""
 
 
+_POLLED = frozenset({"/healthz", "/metrics"})
+
+
 def _access_log(handler: RequestHandler) -> None:
     """tornado's access log, but 4xx at DEBUG (tornado writes WARNING): a refusal worth knowing is logged,
-    rate-limited, where it is decided, and a line per refused request would let anyone flood the log."""
-    status = handler.get_status()
+    rate-limited, where it is decided, and a line per refused request would let anyone flood the log. The
+    record carries its fields for the JSON log (bot/logs.py), which leaves out the address."""
+    status, request = handler.get_status(), handler.request
     level = logging.INFO if status < 400 else logging.DEBUG if status < 500 else logging.ERROR
-    request = handler.request
+    if request.path in _POLLED and status < 400:
+        level = logging.DEBUG  # a monitor asks every few seconds: its answers would be most of the log
+    elif status >= 500 and request.path not in _POLLED:  # a 503 of /healthz is its answer, not a fault
+        metrics.error("http_5xx")
     took = 1000.0 * request.request_time()
-    access_log.log(level, "%d %s %s (%s) %.2fms", status, request.method, request.uri, request.remote_ip, took)
+    # the path without the query string: a sign-in link's token must not be kept in the log
+    fields = {"method": request.method, "path": request.path, "status": status, "ms": round(took, 1)}
+    access_log.log(level, "%d %s %s (%s) %.2fms", status, request.method, request.path, request.remote_ip, took,
+                   extra={"event": "http", "fields": fields})
 
 
 class ImageStore:
@@ -127,23 +142,63 @@ class Images(WebHandler):
         self.finish(item[0])
 
 
-class Health(WebHandler):
-    def initialize(self, health: Callable[[], dict[str, str]]) -> None:
-        self.health = health
+Checks = Callable[[], Awaitable[dict[str, str]]]  # the parts beyond the channels that failed, with the reason
 
-    def get(self) -> None:
+
+class Health(WebHandler):
+    def initialize(self, health: Callable[[], dict[str, str]], checks: Checks | None) -> None:
+        self.health = health
+        self.checks = checks
+
+    async def get(self) -> None:
         channels = self.health()
-        healthy = all(state == "running" for state in channels.values())
-        self.set_status(200 if healthy else 503)
-        self.finish({"status": "ok" if healthy else "degraded", "channels": channels})
+        failed = {f"channel:{name}": state for name, state in channels.items() if state != "running"}
+        if self.checks is not None:
+            failed.update(await self.checks())
+        self.set_status(503 if failed else 200)
+        self.finish({"status": "degraded", "channels": channels, "failed": failed} if failed else
+                    {"status": "ok", "channels": channels})
+
+
+class Metrics(WebHandler):
+    """Volumes and delays reveal how the bot is used: loopback callers only, unless they bring the token."""
+
+    def initialize(self, page: Callable[[], Awaitable[bytes]], token: str | None) -> None:
+        self.page = page
+        self.token = token
+
+    async def get(self) -> None:
+        if not self._allowed():
+            raise HTTPError(403 if self.token else 404)
+        self.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        self.finish(await self.page())
+
+    def _allowed(self) -> bool:
+        """With the token, anyone presenting it; otherwise a loopback peer that is not a proxy passing a
+        request on (a proxy on this machine connects from loopback too, and says so in its headers)."""
+        given = self.request.headers.get("Authorization")
+        if self.token is not None and given is not None:
+            return secret_ok(given, f"Bearer {self.token}")
+        headers = self.request.headers
+        if any(name in headers for name in ("X-Forwarded-For", "X-Real-IP", "Forwarded")):
+            return False
+        try:
+            return ipaddress.ip_address(self.request.remote_ip or "").is_loopback
+        except ValueError:
+            return False
 
 
 class WebServer:
-    def __init__(self, health: Callable[[], dict[str, str]], images: ImageStore | None = None) -> None:
+    def __init__(self, health: Callable[[], dict[str, str]], images: ImageStore | None = None,
+                 checks: Checks | None = None, metrics: Callable[[], Awaitable[bytes]] | None = None,
+                 metrics_token: str | None = None, behind_proxy: bool = False) -> None:
         self.images = images
+        self.behind_proxy = behind_proxy
         self._routes: list[tuple[str, type[RequestHandler], dict[str, Any]]] = [
-            ("/healthz", Health, {"health": health}),
+            ("/healthz", Health, {"health": health, "checks": checks}),
         ]
+        if metrics is not None:
+            self._routes.append(("/metrics", Metrics, {"page": metrics, "token": metrics_token}))
         if self.images is not None:
             self._routes.append((r"/images/([A-Za-z0-9_-]+(?:\.[a-z]+)?)", Images, {"store": self.images}))
         self._server: HTTPServer | None = None
@@ -159,8 +214,10 @@ class WebServer:
             self._routes, default_handler_class=_NotFound, log_function=_access_log, log_throttle=self.warnings
         )
         # Timeouts so that a slow or idle client cannot hold a connection open for ever.
+        # xheaders: the visitor's address from the proxy's X-Real-IP (Settings.behind_proxy says when to trust it)
         self._server = HTTPServer(
-            _BodyCap(app, self.warnings), max_body_size=DRAIN_LIMIT, body_timeout=30, idle_connection_timeout=60
+            _BodyCap(app, self.warnings), max_body_size=DRAIN_LIMIT, body_timeout=30, idle_connection_timeout=60,
+            xheaders=self.behind_proxy,
         )
         sockets = bind_sockets(port, address=host)
         self._server.add_sockets(sockets)

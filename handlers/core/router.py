@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from content.loader import KnowledgeBase
@@ -96,6 +96,14 @@ def _menu(role: str) -> tuple[Choice, ...]:
     return tuple(items)
 
 
+Turn = Callable[[], Awaitable[list[Reply]]]
+Observe = Callable[[Incoming, Turn], Awaitable[list[Reply]]]  # wraps each message's turn, e.g. to count and time it
+
+
+async def unobserved(msg: Incoming, turn: Turn) -> list[Reply]:
+    return await turn()
+
+
 def pick(offered: list[tuple[str, str]], text: str) -> str | None:
     """A typed number ("2", "[2]") or label picks one of the choices last offered."""
     stripped = text.strip().strip("[]().").strip()
@@ -114,6 +122,7 @@ class Core:
         clock: Callable[[], dt.datetime] = utc_now,
         index: SearchIndex | None = None,
         renderer: Renderer | None = None,
+        observe: Observe | None = None,
     ) -> None:
         self.kb = kb
         self.db = db
@@ -124,6 +133,7 @@ class Core:
         self.plan_questions = PlanQuestions()
         self.index = index or SearchIndex(self.documents.docs())
         self.renderer = renderer or Renderer()
+        self.observe = observe or unobserved  # the service's counters and log context (bot/metrics.py)
         self.bot_usernames: dict[str, str] = {}  # per channel, for invitation deep links
         self.fetchers: dict[str, Fetch] = {}  # per channel that can download a file sent to it
         # One message at a time per conversation, many conversations at once: the database serialises only
@@ -150,6 +160,9 @@ class Core:
         message gets none: the id is recorded before the message is handled, inside the conversation's turn,
         so two copies arriving together cannot both run. A channel that `confirms` calls `delivered` once it
         has sent the replies; until then a guided conversation's step counts as possibly unseen."""
+        return await self.observe(msg, lambda: self._turn(msg, event_id, confirms))
+
+    async def _turn(self, msg: Incoming, event_id: str | None, confirms: bool) -> list[Reply]:
         async with self.conversations.hold((msg.channel, msg.user_id)):
             if event_id is not None and not await seen.first_seen(self.db, msg.channel, event_id, self.clock()):
                 return []

@@ -1,0 +1,126 @@
+"""/healthz as a monitor sees it, over real HTTP from a running bot (the web channel, the sweep every second):
+200 while everything works; 503 naming the part when the sweep stops, when the database file can no longer be
+opened at its path, when the bot's own connection is gone or does not answer in time.
+
+The tests run as root, for whom `chmod 000` changes nothing, so "unreadable" is made a way that stops root too:
+the file moved away, so that a fresh connection to the configured path fails, as after a deletion or a lost
+mount. The bot's open connection would go on reading the file it opened, which is why the check also opens the
+path afresh. (A file of another kind put at the path is not tested: the old -wal beside it would be replayed
+into it, which is SQLite's behaviour, not the check's.)"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.runner import Runner
+from bot.settings import Settings
+from bot.web_cli import web_settings
+from handlers.core.router import Core
+from tests.test_zalo import free_port
+
+
+@dataclass
+class Bot:
+    runner: Runner
+    http: httpx.AsyncClient
+    database: Path
+
+    async def health(self) -> tuple[int, dict[str, Any]]:
+        answer = await self.http.get("/healthz")
+        return answer.status_code, answer.json()
+
+    async def until(self, wanted: Callable[[int, dict[str, Any]], bool], timeout: float = 15) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            status, body = await self.health()
+            if wanted(status, body):
+                return body
+            assert time.monotonic() < deadline, f"/healthz still {status} {body}"
+            await asyncio.sleep(0.1)
+
+
+@pytest.fixture
+async def bot(core: Core, tmp_path: Path) -> AsyncIterator[Bot]:
+    port = free_port()
+    settings = web_settings(Settings(_env_file=None, database=tmp_path / "bot.sqlite3",  # type: ignore[call-arg]
+                                     webhook_port=port, quiet_hours="off", sweep_seconds=1))
+    core.config = replace(core.config, public_url=settings.public_url)
+    runner = Runner(settings, core=core)
+    await runner.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            yield Bot(runner, http, tmp_path / "bot.sqlite3")
+    finally:
+        await runner.stop()
+
+
+def ok(status: int, body: dict[str, Any]) -> bool:
+    return status == 200
+
+
+def failed(part: str) -> Callable[[int, dict[str, Any]], bool]:
+    return lambda status, body: status == 503 and part in body.get("failed", {})
+
+
+async def test_healthy_bot_answers_200(bot: Bot) -> None:
+    assert await bot.health() == (200, {"status": "ok", "channels": {"web": "running"}})
+
+
+async def test_a_stopped_sweep_gives_503_then_recovers(bot: Bot) -> None:
+    scheduler = bot.runner.scheduler
+    assert scheduler is not None
+    scheduler.pause()
+    body = await bot.until(failed("sweep"))
+    assert body["status"] == "degraded" and "vòng gửi tin không chạy" in body["failed"]["sweep"]
+    assert set(body["failed"]) == {"sweep"}, "only the sweep: the database still answers"
+    scheduler.resume()
+    await bot.until(ok)
+
+
+async def test_the_database_file_gone_from_its_path_gives_503(bot: Bot, tmp_path: Path) -> None:
+    moved = tmp_path / "moved-away.sqlite3"
+    bot.database.rename(moved)
+    body = await bot.until(failed("database"))
+    assert "unable to open" in body["failed"]["database"] and body["channels"] == {"web": "running"}
+    moved.rename(bot.database)
+    await bot.until(ok)
+
+
+async def test_a_closed_connection_gives_503(bot: Bot) -> None:
+    core = bot.runner.core
+    assert core is not None
+    await core.db.close()
+    body = await bot.until(failed("database"))
+    assert body["failed"]["database"].startswith("lỗi")
+
+
+async def test_a_database_that_does_not_answer_in_time_gives_503(bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A connection held by a statement that never ends: the check gives up after its time limit."""
+    from bot import health
+
+    monkeypatch.setattr(health, "PROBE_SECONDS", 0.2)
+    core = bot.runner.core
+    assert core is not None
+    hold: asyncio.Event = asyncio.Event()
+
+    async def stuck() -> None:
+        async with core.db.transaction():
+            await hold.wait()
+
+    holder = asyncio.create_task(stuck())
+    try:
+        body = await bot.until(failed("database"))
+        assert "không trả lời trong" in body["failed"]["database"]
+    finally:
+        hold.set()
+        await holder
+    await bot.until(ok)
+
