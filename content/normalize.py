@@ -1,6 +1,7 @@
 """Vietnamese text normalisation for search: people type without diacritics, with đ as d, in any case, with
-the abbreviations of local government ("ubnd", "tthc", "hđnd") and chat ("ko", "dc", "ntn"), and with the
-leftovers of a Telex or VNI keyboard ("xax phair", "co6ng khai")."""
+the abbreviations of local government ("ubnd", "tthc", "hđnd") and chat ("ko", "dc", "ntn"), with letters drawn out
+("khongggg"), and with the leftovers of a Telex or VNI keyboard ("xax phair", "co6ng khai"). An abbreviation that
+means two things in chat ("ng": người or ngày, "ms": mới or mời) is left as typed."""
 
 from __future__ import annotations
 
@@ -44,6 +45,31 @@ ABBREVIATIONS: dict[str, str] = {
     "cntt": "cong nghe thong tin",
     "papi2023": "papi 2023",
     "kh": "ke hoach",
+    "ds": "danh sach",
+    "vb": "van ban",
+    "ns": "ngan sach",
+    "qd": "quyet dinh",
+    "nq": "nghi quyet",
+    "kq": "ket qua",
+    "bc": "bao cao",
+    "cq": "co quan",
+    "ubmttq": "uy ban mat tran to quoc",
+    "gsdtcd": "giam sat dau tu cua cong dong",
+    "sdd": "su dung dat",
+    "tdc": "tai dinh cu",
+    "gpmb": "giai phong mat bang",
+    "dvc": "dich vu cong",
+    "dbscl": "dong bang song cuu long",
+    "tgian": "thoi gian",
+    "ktra": "kiem tra",
+    "gsat": "giam sat",
+    "lm": "lam",
+    "mn": "moi nguoi",
+    "bh": "bay gio",
+    "bjo": "bay gio",
+    "hok": "khong",
+    "bnhiu": "bao nhieu",
+    "nhiu": "nhieu",
 }
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?")
@@ -51,6 +77,7 @@ _TELEX_DOUBLES = re.compile(r"(aa|ee|oo|dd|aw|ow|uw)")
 _TELEX_TONE = re.compile(r"(?<=[a-z])[sfrxj]$")
 _VNI = re.compile(r"(?<=[aeiouy])[1-9]|(?<=d)9")
 _DIGITS = re.compile(r"[0-9]{2}")
+_DRAWN_OUT = re.compile(r"([a-z])\1{2,}")  # "khongggg", "nhieuuu": no Vietnamese word has a letter three times
 
 
 def strip_diacritics(text: str) -> str:
@@ -66,6 +93,7 @@ def normalize(text: str) -> str:
     plain = strip_diacritics(text)
     words: list[str] = []
     for token in _TOKEN.findall(plain):
+        token = _DRAWN_OUT.sub(r"\1", token)
         word = ABBREVIATIONS.get(token)
         if word is None:
             typed = untelex(token)

@@ -111,6 +111,38 @@ async def test_first_replies_are_short_with_the_whole_entry_behind_a_choice(core
     assert len(whole.text) > len(how_long.text) and "Căn cứ pháp lý" in whole.text
 
 
+def test_a_shortened_reply_keeps_the_caution_the_question_may_be_about(core: Core) -> None:
+    reply = core.documents.render("dim:5", "chỉ số 5 sao không có 5.2")
+    assert reply is not None and reply.choices[-1].label == "Chi tiết và nguồn đầy đủ", "it is shortened"
+    assert "cấp phép xây dựng" in reply.text and len(reply.text) <= 1300
+
+
+def test_how_long_brings_the_timing_and_a_list_of_forms_says_to_whom(core: Core) -> None:
+    how_long = core.documents.render("ck:ngan-sach-xa", "dự thảo dự toán ngân sách xã công khai trong bao lâu")
+    to_whom = core.documents.render("ck:ngan-sach-xa", "quyết toán ngân sách xã gửi thông báo cho ai")
+    assert how_long is not None and to_whom is not None
+    assert "Thời hạn" in how_long.text and "05 ngày làm việc" in how_long.text
+    assert "Đảng ủy" in to_whom.text and "Hình thức" in to_whom.text
+    who = core.documents.render("ck:ngan-sach-xa", "ai phải công khai ngân sách xã")
+    assert who is not None and who.text.split("\n\n")[1].startswith("UBND xã"), "who does it: the summary says"
+
+
+def test_a_question_about_the_2025_reforms_gets_the_change_first(core: Core) -> None:
+    reply = core.documents.render("ck:dat-dai-du-an", "từ 1/7/2025 xã có phải lập quy hoạch sử dụng đất không")
+    assert reply is not None
+    body = reply.text.split("\n\n", 1)[1]
+    assert body.startswith("🔄 Thay đổi từ 2025") and "151/2025" in body
+    assert reply.text.count("🔄") == 1, "said once, not again in the footer"
+
+
+def test_the_legal_duty_behind_a_sub_dimension_is_answered_by_its_disclosure_item(core: Core) -> None:
+    when = core.documents.render("sub:2.3", "thu chi ngân sách xã theo quý bao giờ phải công khai")
+    what = core.documents.render("sub:2.3", "công khai thu chi ngân sách xã được PAPI chấm thế nào")
+    assert when is not None and what is not None
+    assert when.text.startswith("Dự toán, quyết toán và thu chi ngân sách xã") and "15 ngày" in when.text
+    assert what.text.startswith("Nội dung thành phần 2.3"), "what the survey asks stays the sub-dimension's"
+
+
 def test_a_change_that_rounds_to_zero_has_no_sign() -> None:
     assert [signed(-0.001), signed(0.004), signed(0.43), signed(-0.02)] == ["0,00", "0,00", "+0,43", "-0,02"]
 

@@ -18,6 +18,16 @@ def test_abbreviations_expand_with_or_without_diacritics() -> None:
     assert normalize("HĐND") == normalize("hdnd") == "hoi dong nhan dan"
     assert normalize("tthc") == "thu tuc hanh chinh"
     assert normalize("xa k dc cong khai") == "xa khong duoc cong khai"
+    assert normalize("ds hộ nghèo, vb gửi Đảng ủy, dự toán ns") == (
+        "danh sach ho ngheo van ban gui dang uy du toan ngan sach")
+    assert normalize("QĐ 3012/QĐ-UBND") == "quyet dinh 3012 quyet dinh uy ban nhan dan"
+    assert normalize("mn hỏi bnhiu lần, lm thế nào") == "moi nguoi hoi bao nhieu lan lam the nao"
+    assert normalize("ng ms ct") == "ng ms ct", "ambiguous in chat (người/ngày, mới/mời, chủ tịch/chương trình): kept"
+
+
+def test_drawn_out_letters_are_read_once() -> None:
+    assert normalize("khongggg dc đâuuu") == "khong duoc dau"
+    assert normalize("xoong 10000") == "xong 10000", "a Telex double and a number are left alone"
 
 
 def test_punctuation_is_dropped_and_codes_kept() -> None:

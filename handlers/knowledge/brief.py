@@ -24,29 +24,38 @@ def dimension(question: str) -> int | None:
 
 
 def ordered(parts: dict[str, str], asked: Iterable[str], default: Iterable[str]) -> list[str]:
-    """The asked parts first, then the rest in their default order; empty parts dropped. "Bao lâu" asks how
-    long a notice stays up or how soon it must go up, so the duration brings the timing with it."""
+    """The asked parts first, then the rest in their default order; empty parts, and a part given under two
+    names, once. "Bao lâu" asks how long a notice stays up, and where, or how soon it must go up, so the
+    duration brings the places and the timing with it."""
     asked = list(asked)
-    if "how_long" in asked and "when" not in asked:
-        asked.insert(asked.index("how_long") + 1, "when")
+    if "how_long" in asked:
+        at = asked.index("how_long") + 1
+        asked[at:at] = [a for a in ("when", "where") if a not in asked]
     names = [*[a for a in asked if a in parts], *default]
-    return [parts[n] for n in dict.fromkeys(names) if parts.get(n)]
+    return list(dict.fromkeys(parts[n] for n in dict.fromkeys(names) if parts.get(n)))
 
 
 def footer(entry: Cited | None, extra_sources: Iterable[str], room: int) -> str:
-    """The full footer when it fits in `room`; otherwise a flag for cautions and the first source."""
+    """The full footer when it fits in `room`; else the first source, with the caution and then the 2025
+    change in full while they fit (what is unverified is often what the question is about: "sao không có
+    5.2") and a flag for what did not."""
     if entry is None:
         return ""
     full = render.footer(entry, extra_sources)
     if len(full) <= room:
         return full
     sources = list(dict.fromkeys([*extra_sources, *entry.sources]))
-    lines = []
-    if entry.caution or entry.reform_2025:
-        lines.append(f"{render.CAUTION}có chi tiết chưa kiểm chứng hoặc đã đổi từ 2025: xem «{MORE}».")
     others = f" (và {len(sources) - 1} nguồn khác)" if len(sources) > 1 else ""
-    lines.append(render.SOURCE + sources[0] + others)
-    return "\n".join(lines)
+    source = render.SOURCE + sources[0] + others
+    flag = f"{render.CAUTION}có chi tiết chưa kiểm chứng hoặc đã đổi từ 2025: xem «{MORE}»."
+    caution = render.CAUTION + entry.caution if entry.caution else ""
+    reform = render.REFORM + entry.reform_2025 if entry.reform_2025 else ""
+    if caution and len(caution) + len(flag) + len(source) + 2 <= room:
+        changed = f"{render.REFORM}xem «{MORE}»." if reform else ""
+        if reform and len(caution) + len(reform) + len(source) + 2 <= room:
+            changed = reform
+        return "\n".join(n for n in (caution, changed, source) if n)
+    return "\n".join([*([flag] if caution or reform else []), source])
 
 
 def compose(

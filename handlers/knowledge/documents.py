@@ -12,6 +12,7 @@ from dataclasses import replace
 from content.aspects import aspects
 from content.loader import KnowledgeBase
 from content.models import CitizenRight, Dimension, DisclosureItem, FaqEntry, Plan, SubDimension
+from content.normalize import normalize
 from content.search import Doc
 from handlers.core import render
 from handlers.core.messages import Choice, Reply
@@ -23,6 +24,8 @@ PAPI_SOURCE = "Bảng chỉ tiêu cấp tỉnh PAPI chính thức 2022 và 2023 
 DATA_BOOST = 0.02
 STRUCTURED = ("ck", "quyen", "plan", "dim", "sub")  # the entries an FAQ entry may restate
 LEVELS = {"province": "cấp tỉnh", "district": "cấp huyện/thị xã", "commune": "cấp xã"}
+LEGAL_ASPECTS = frozenset({"how_long", "when", "where", "basis"})  # what a disclosure item says, by law
+_GENERIC = {"cong", "khai", "cap", "xa", "phuong", "va", "cua", "trong", "cac", "nhung"}
 
 
 def choice(label: str, doc_id: str) -> Choice:
@@ -125,6 +128,7 @@ class Documents(Shaped):
             return self.full(doc_id[5:])
         if doc_id == "ck:all":
             return self.disclosure_list()
+        doc_id = self._duty(doc_id, question)
         reply = self.full(doc_id)
         if reply is None:
             return None
@@ -132,10 +136,27 @@ class Documents(Shaped):
         if shaped is None:
             return reply
         title, parts, default, entry = shaped
-        text, cut = brief.compose(title, brief.ordered(parts, aspects(question), default), entry)
+        asked = aspects(question)
+        if "reform" in asked and entry is not None and entry.reform_2025:  # asked of the 2025 change: it comes first
+            parts = {**parts, "reform": render.REFORM + entry.reform_2025}
+            entry = entry.model_copy(update={"reform_2025": None})
+        text, cut = brief.compose(title, brief.ordered(parts, asked, default), entry)
         if not cut:
             return reply
         return replace(reply, text=text, choices=(*reply.choices, choice(brief.MORE, f"full:{doc_id}")))
+
+    def _duty(self, doc_id: str, question: str) -> str:
+        """A sub-dimension asked how long, when, where or under which law something is disclosed: the
+        disclosure item it measures answers that (the sub-dimension tells what the survey asks, not the law)."""
+        kind, _, code = doc_id.partition(":")
+        if kind != "sub" or code not in self._subs or not LEGAL_ASPECTS & set(aspects(question)):
+            return doc_id
+        items = [i for i in self.kb.disclosure.items if code in i.papi]
+        if len(items) > 1:  # the one named like the sub-dimension ("Công khai danh sách hộ nghèo": hộ nghèo)
+            name = set(normalize(self._subs[code][1].name_vi).split()) - _GENERIC
+            shared = {i.id: len(name & set(normalize(i.title).split())) for i in items}
+            items = [i for i in items if shared[i.id] == max(shared.values()) > 0]
+        return f"ck:{items[0].id}" if len(items) == 1 else doc_id
 
     def full(self, doc_id: str) -> Reply | None:
         kind, _, key = doc_id.partition(":")

@@ -27,9 +27,10 @@ class Shaped:
         if kind == "ck" and key in self._items:
             i = self._items[key]
             papi = [f"{c} {self._subs[c][1].name_vi}" for c in i.papi if c in self._subs]
+            forms = "Hình thức:\n" + render.bullets(i.forms)  # where it goes up, and to whom it is sent
             parts = {
                 "summary": i.summary, "how_long": _field("Thời hạn", i.duration),
-                "where": "Hình thức:\n" + render.bullets(i.forms), "when": _field("Thời điểm", i.timing),
+                "where": forms, "to_whom": forms, "when": _field("Thời điểm", i.timing),
                 "basis": "Căn cứ pháp lý:\n" + render.bullets(i.legal_basis),
                 "papi": f"Liên quan PAPI: {', '.join(papi)}" if papi else "",
             }
