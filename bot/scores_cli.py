@@ -80,11 +80,10 @@ async def import_file(path: Path, year: int, database: Path | str, dry_run: bool
     body = edition_body(parsed.rows, parsed.sub_names)
     db = await connect(database)
     try:
-        same = await editions.by_sha(db, sha)
-        newest = await editions.newest(db, year)
-        if same is None and newest is not None and newest.body == body:
-            same = newest  # another file with the very same scores
-        if same is not None:
+        # only the year's newest version counts: the same multi-year file for another year, or an earlier file
+        # again (a correction rolled back), is new
+        same = await editions.newest(db, year)
+        if same is not None and (same.source_sha256 == sha or same.body == body):
             print(f"Không có gì thay đổi: tệp này đã nhập (PAPI {same.year} phiên bản {same.version}, ngày "
                   f"{same.created_at.astimezone(zone):%d/%m/%Y}, từ «{same.source_name}»).")
             return Imported(0, same)

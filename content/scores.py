@@ -41,6 +41,7 @@ class ProvinceYear:
     total: float | None
     total_6dim: float | None
     subs: dict[str, float] = field(default_factory=dict)
+    total_summed: bool = False  # the file gave no total: the sum of its dimensions (PAPI's total is that sum)
 
     def value(self, dimension: int | None) -> float | None:
         return self.total if dimension is None else self.dims.get(dimension)
@@ -124,15 +125,19 @@ class Edition:
 
     @property
     def citation(self) -> str:
+        summed = [r.province for r in self.rows if r.total_summed]
+        note = (f"; tệp không ghi tổng điểm của {', '.join(summed) if len(summed) <= 3 else f'{len(summed)} tỉnh'}"
+                ", Trợ lý cộng các chỉ số nội dung" if summed else "")
         return (f"Kết quả PAPI {self.year} nhập từ tệp «{self.source_name}» ngày {self.imported:%d/%m/%Y} "
-                f"(phiên bản {self.version}, sha256 {self.sha256[:12]}…)")
+                f"(phiên bản {self.version}, sha256 {self.sha256[:12]}…{note})")
 
 
 def edition_body(rows: tuple[ProvinceYear, ...], sub_names: dict[str, str]) -> str:
     """An edition's scores as the JSON stored in the database (storage/editions.py)."""
     return json.dumps({
         "provinces": [{"province": r.province, "dims": {str(d): v for d, v in sorted(r.dims.items())},
-                       "total": r.total, "subs": r.subs} for r in rows],
+                       "total": r.total, "subs": r.subs} | ({"total_summed": True} if r.total_summed else {})
+                      for r in rows],
         "sub_names": sub_names,
     }, ensure_ascii=False, sort_keys=True)
 
@@ -142,7 +147,7 @@ def edition_rows(year: int, body: str) -> tuple[tuple[ProvinceYear, ...], dict[s
     rows = tuple(
         ProvinceYear(province=p["province"], region="", year=year, dims={int(d): v for d, v in p["dims"].items()},
                      total=p["total"], total_6dim=six_total({int(d): v for d, v in p["dims"].items()}),
-                     subs=dict(p["subs"]))
+                     subs=dict(p["subs"]), total_summed=bool(p.get("total_summed")))
         for p in data["provinces"])
     return rows, dict(data["sub_names"])
 

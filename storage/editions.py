@@ -28,11 +28,6 @@ def _stored(row: Row) -> Stored:
                   row["source_sha256"], row["body"], dt.datetime.fromisoformat(row["created_at"]))
 
 
-async def by_sha(db: Db, sha256: str) -> Stored | None:
-    row = await db.fetchone(f"SELECT {_COLUMNS} FROM score_editions WHERE source_sha256 = ?", (sha256,))
-    return _stored(row) if row else None
-
-
 async def newest(db: Db, year: int) -> Stored | None:
     row = await db.fetchone(f"SELECT {_COLUMNS} FROM score_editions WHERE year = ? ORDER BY version DESC LIMIT 1",
                             (year,))

@@ -329,6 +329,42 @@ async def test_the_same_file_twice_changes_nothing(
     assert await editions.signature(core.db) == mark and len(await editions.listing(core.db)) == 1
 
 
+async def test_one_file_for_two_years_and_an_earlier_file_again_are_new_versions(
+        core: Core, tmp_path: Path, scores_2025: dict[str, dict[int, float]]) -> None:
+    """Only the year's newest version is compared: the same multi-year file gives each of its years, and a
+    correction rolled back (v1, v2, then v1's file again) is the year's next version."""
+    names = list(scores_2025)
+    both = tmp_path / "hai-nam.csv"
+    with both.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["province_vi", "year", *[f"D{d}" for d in range(1, 9)], "total_papi"])
+        for year, province in itertools.product((2025, 2026), names):
+            dims = scores_2025[province]
+            writer.writerow([province, year, *[dims[d] for d in range(1, 9)], round(sum(dims.values()), 4)])
+    assert await run_import(tmp_path, both, 2025) == 0 and await run_import(tmp_path, both, 2026) == 0
+    assert [(e.year, e.version) for e in await editions.listing(core.db)] == [(2025, 1), (2026, 1)]
+    first = workbook(tmp_path / "v1.xlsx", scores_2025)
+    corrected = dict(scores_2025, **{names[0]: fake_dims(77)})
+    for path in (first, workbook(tmp_path / "v2.xlsx", corrected), first):
+        assert await run_import(tmp_path, path) == 0
+    newest = await editions.newest(core.db, 2025)
+    assert newest is not None and (newest.version, newest.source_name) == (4, "v1.xlsx")
+
+
+async def test_a_total_the_file_does_not_give_is_cited_as_summed(
+        core: Core, tmp_path: Path, scores_2025: dict[str, dict[int, float]]) -> None:
+    """PAPI's total is the sum of its dimensions; where a file leaves it out the answer says the bot added them."""
+    path = tmp_path / "khong-tong.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["province_vi", "year", *[f"D{d}" for d in range(1, 9)]])
+        for province, dims in scores_2025.items():
+            writer.writerow([province, 2025, *[dims[d] for d in range(1, 9)]])
+    assert await run_import(tmp_path, path) == 0
+    reply = await ask(core, "điểm PAPI Hà Nội 2025")
+    assert "tệp không ghi tổng điểm của 32 tỉnh, Trợ lý cộng các chỉ số nội dung" in reply.text
+
+
 async def test_the_bundled_csv_reimports_to_the_bundled_scores(core: Core, kb: KnowledgeBase, tmp_path: Path) -> None:
     """The shared/data files in their own layouts: 2023 with sub-dimensions from the long file."""
     long_file = Path(__file__).parents[1] / "content" / "data" / "scores" / "papi_subdimensions_2022_2023.csv"

@@ -437,10 +437,11 @@ def _row(out: Parsed, province: str, scores: dict[str, Cell], expected: int) -> 
         out.problems.append(f"{total.where}: {province} có tổng điểm nhưng thiếu chỉ số nội dung {lacking}, nên "
                             "không kiểm được tổng.")
     value = total.value if total is not None else None
-    if value is None and len(dims) == expected:
+    summed = value is None and len(dims) == expected
+    if summed:
         value = sum(dims.values())
         out.notes.append(f"{province}: tệp không ghi tổng điểm; tổng = {expected} chỉ số nội dung cộng lại.")
-    return ProvinceYear(province, "", out.year, dims, value, six_total(dims), subs)
+    return ProvinceYear(province, "", out.year, dims, value, six_total(dims), subs, total_summed=summed)
 
 
 def read_edition(path: Path, names: Names) -> Parsed:
