@@ -68,6 +68,8 @@ def test_province_names_as_typed(scores: Scores, text: str, expected: list[str])
         ("chỉ số nào của Kon Tum yếu nhất", True),
         ("so sánh Đồng Tháp và Khánh Hòa", True),
         ("điểm PAPI Đồng Tháp mới", True),
+        ("dong thap co tang hang khong", True),  # places moved, without a year or the word "điểm"
+        ("Đồng Tháp cần tăng chỉ số 1 ít nhất bao nhiêu", True),  # the plan's target, not naming the plan
         # plain plan questions stay with search
         ("kế hoạch của Đồng Tháp", False),
         ("mục tiêu PAPI 2024 của Đồng Tháp là gì", False),
@@ -282,3 +284,46 @@ def test_chart_captions_fit_a_photo_caption(scores: Scores) -> None:
     """Telegram sends a chart as a photo whose caption holds 1,024 characters."""
     for answer in (scores.radar("Đồng Tháp", 2024), scores.trend("Đồng Tháp"), scores.radar("Khánh Hòa", 2023)):
         assert answer.render is not None and len(answer.text) <= 1024
+
+
+# --- what the card does not say first: why a score is missing, a target, places moved, a region --------------
+
+
+def test_a_missing_score_says_why_from_the_editions_notes(scores: Scores) -> None:
+    # papi.yaml, edition 2023 notes: Quảng Ninh, Bình Dương “do kết quả khảo sát vượt giá trị sai số…”
+    missing = scores.answer("sao papi 2023 ko co diem cua quang ninh")
+    assert missing.kind == "decline" and "vượt giá trị sai số cho phép" in missing.text
+    assert "Báo cáo PAPI 2023" in missing.text.split("Nguồn:")[1]
+    # 2021: the reason is not known, and the reply says so rather than guessing
+    assert "lý do chưa rõ" in scores.answer("điểm papi bắc ninh 2021").text
+    # 2018: the row has dimensions but no total; the card says why (KCDL cells)
+    assert "KCDL" in scores.answer("dong thap 2018 tong diem").text
+
+
+def test_one_target_asked_without_naming_the_plan(scores: Scores) -> None:
+    text = scores.answer("dong thap can tang chi so tham gia it nhat bao nhieu diem").text
+    # dong-thap-2024.yaml, target of dimension 1: 4,16, at least +0,23 on 2023
+    assert "Kế hoạch đặt: Tham gia của người dân ở cấp cơ sở đạt từ 4,16 điểm trở lên, tăng ít nhất 0,23" in text
+    assert "Chỉ số 2" not in text and "Kế hoạch 172/KH-UBND" in text
+    total = scores.answer("đồng tháp 2024 cần đạt bn điểm").text
+    assert "42,41" in total and "Chỉ số 6" not in total, "the total's target only"
+    assert scores.answer("Kon Tum cần đạt bao nhiêu điểm PAPI").kind == "decline"
+
+
+def test_places_moved_from_the_year_before(scores: Scores) -> None:
+    # reference papi.md: Khánh Hòa 16/61 in 2022 and 8/61 in 2023
+    moved = scores.answer("khanh hoa papi 2023 tang bao nhieu bac so voi 2022")
+    assert "8/61" in moved.text and "16/61" in moved.text and "tăng 8 bậc" in moved.text
+    assert "tự tính" in moved.text and len(moved.text) < 1200
+
+
+def test_a_place_in_a_region_only_as_a_plan_quotes_it(scores: Scores) -> None:
+    # dong-thap-2024.yaml scores_quoted: 04/13 in the Mekong Delta region, 2023
+    quoted = scores.answer("dong thap papi 2023 xep thu bn trong khu vuc dbscl")
+    assert quoted.kind == "answer" and "04/13" in quoted.text and "Kế hoạch 172/KH-UBND" in quoted.text
+    assert "không có danh sách các tỉnh theo vùng" in quoted.text
+    held = scores.answer("hà tĩnh 2023 xếp thứ mấy trong vùng bắc trung bộ")
+    assert held.kind == "decline" and "không có danh sách các tỉnh theo vùng" in held.text and "7/61" in held.text
+    # "khu vực công" is dimension 4's public sector, not a region
+    public = scores.answer("kiểm soát tham nhũng trong khu vực công hà tĩnh 2023 xếp thứ mấy")
+    assert "theo vùng" not in public.text

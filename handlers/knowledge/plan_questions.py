@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 from content.aspects import aspects
@@ -24,6 +25,11 @@ from storage import org
 from storage.org import place_key
 
 PLAN_CUES = ("ke hoach",)  # "kh" is normalised to "ke hoach"
+WHO_WORDS = ("ai", "co quan nao", "don vi nao", "ben nao")  # asking who, not naming a unit's own tasks
+TASK_ASPECTS = frozenset({"who", "deadline", "tasks", "when"})  # what a task line already answers
+NUMBER_WORDS = ("so hieu", "so may", "so bao nhieu", "ky hieu")
+# The number asked of another document the plan cites ("Bộ khung … kèm quyết định số mấy"), not of the plan.
+_OTHER_DOCUMENT = ("quyet dinh", "van ban", "nghi quyet", "cong van", "thong tu", "nghi dinh", "luat")
 COUNT_WORDS = ("bao nhieu nhiem vu", "may nhiem vu", "so nhiem vu")
 _NUMBER = re.compile(r"\b(?:ke hoach|so)\s*(\d{1,4})\b")
 _YEAR = re.compile(r"\b20\d\d\b")
@@ -105,20 +111,30 @@ class PlanQuestions:
         cued = sure or any(f" {c} " in f" {norm} " for c in PLAN_CUES)
         wants_tasks = "who" in asked or "deadline" in asked or ("tasks" in asked and "target" not in asked)
         if "report" not in asked and wants_tasks:
-            return self._tasks(plan, norm, brief.dimension(text))
-        if any(a in asked for a in ("target", "report", "issued")) or (cued and "result" in asked):
+            return self._tasks(plan, norm, brief.dimension(text), asked)
+        # a result the plan does not quote is left to search, whose entries may hold it ("KH 72 … phúc đáp qua
+        # cổng thông tin giảm bao nhiêu" is in an FAQ entry on the plan, not in the plan's data)
+        quoted = cued and bool(plan.scores_quoted)
+        if any(a in asked for a in ("target", "report", "issued")) or (quoted and "result" in asked):
             # a bundled plan's card is shaped to the question; a loaded one (or a new version of a bundled
             # plan) is shown whole, from its own data
             bundled = plan in documents.kb.plans
-            return documents.render(f"plan:{plan.id}", text) if bundled else documents.plan(plan)
+            reply = documents.render(f"plan:{plan.id}", text) if bundled else documents.plan(plan)
+            # "kế hoạch … số mấy" of a plan without a number: saying so is the answer, a decline in kind
+            unknown = reply is not None and _number_unknown(plan, norm, asked)
+            return replace(reply, kind="decline") if reply is not None and unknown else reply
         return None
 
-    def _tasks(self, plan: Plan, norm: str, dimension: int | None) -> Reply | None:
+    def _tasks(self, plan: Plan, norm: str, dimension: int | None, asked: Sequence[str] = ()) -> Reply | None:
         """The tasks the question points at, with who leads them: those of the unit it names ("công chức Văn
-        hóa - Thông tin làm gì"), else of the dimension it names, else sharing its words."""
+        hóa - Thông tin làm gì"), else of the dimension it names, else sharing its words. A unit named in a
+        question asking who ("ai chủ trì nâng cao chất lượng Ban Thanh tra nhân dân") is what the task is about,
+        not who does it. When something else of the task is asked (where, under which decision), the first
+        task's own words follow its title."""
         if any(f" {w} " in f" {norm} " for w in COUNT_WORDS):
             return self._count(plan)
-        unit = _unit_named(plan, norm)
+        padded = f" {norm} "
+        unit = None if any(f" {w} " in padded for w in WHO_WORDS) else _unit_named(plan, norm)
         words = {w for w in norm.split() if w not in _STOP and len(w) > 1}
 
         def overlap(t: Task) -> int:
@@ -136,19 +152,21 @@ class PlanQuestions:
             return None
         issued = f" ngày {plan.issued:%d/%m/%Y}" if plan.issued else ""
         lines = [f"Theo {render.plan_label(plan)}{issued}:"]
-        for t in tasks[:4]:
+        detailed = bool(set(asked) - TASK_ASPECTS)
+        for n, t in enumerate(tasks[:4]):
             coordinate = f"; phối hợp: {', '.join(t.coordinate)}" if t.coordinate else ""
             due = render.deadline(t.deadline)
-            lines.append(f"• {t.title}\n  Chủ trì: {', '.join(t.lead)}{coordinate}. Hạn: {due}")
+            detail = f"\n  {t.detail}" if detailed and n == 0 and t.detail else ""
+            lines.append(f"• {t.title}{detail}\n  Chủ trì: {', '.join(t.lead)}{coordinate}. Hạn: {due}")
         if len(tasks) > 4:
             lines.append(f"… và {len(tasks) - 4} nhiệm vụ khác.")
-        text = "\n".join(lines) + "\n\n" + render.SOURCE + "; ".join(plan.sources)
+        text = "\n".join(lines) + "\n\n" + _cited(plan)
         return Reply(text, _more(plan))
 
     def _count(self, plan: Plan) -> Reply:
         units = len({u for t in plan.tasks for u in t.lead})
         text = (f"{render.plan_label(plan)} có {len(plan.tasks)} nhiệm vụ, do {units} cơ quan, đơn vị chủ trì."
-                f"\n\n{render.SOURCE}{'; '.join(plan.sources)}")
+                f"\n\n{_cited(plan)}")
         return Reply(text, _more(plan))
 
 
@@ -170,6 +188,21 @@ def _unit_named(plan: Plan, norm: str) -> str | None:
         if f" {name} " in padded or (len(telling) >= 2 and telling <= set(norm.split())):
             found.append((len(name), unit))
     return max(found)[1] if found else None
+
+
+def _number_unknown(plan: Plan, norm: str, asked: Sequence[str]) -> bool:
+    """Only the plan's own number (or date) asked, and the plan does not state it."""
+    padded = f" {norm} "
+    if set(asked) != {"issued"} or any(f" {w} " in padded for w in _OTHER_DOCUMENT):
+        return False
+    number = any(f" {w} " in padded for w in NUMBER_WORDS)
+    return plan.number is None if number else plan.issued is None
+
+
+def _cited(plan: Plan) -> str:
+    """The plan itself, which the tasks come from; the other sources (score tables, press) are on its card."""
+    others = f" (và {len(plan.sources) - 1} nguồn khác: xem «Về kế hoạch»)" if len(plan.sources) > 1 else ""
+    return render.SOURCE + plan.sources[0] + others
 
 
 def _more(plan: Plan) -> tuple[Choice, ...]:

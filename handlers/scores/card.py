@@ -19,6 +19,7 @@ class ScoreCard(ScoreLookup):
         t = self.table
         where = f", {map_words(year)}" if map_size(year) == 34 else ""
         lines = [f"Điểm PAPI {year} của {province} (không trọng số{where}):"]
+        cited_reason: list[str] = []
         prev = t.previous(province, year)
         if row.total is not None:
             scale = 80 if len(row.dims) == 8 else 60
@@ -33,6 +34,10 @@ class ScoreCard(ScoreLookup):
                 lines.append(f"Vị trí (tự tính): {rank[0]}/{rank[1]} tỉnh có điểm; {self.group_words(province, year)}")
         else:
             lines.append("Năm này dữ liệu thiếu một số chỉ số nên không có tổng điểm.")
+            reason = self._why_missing(province, year)
+            if reason is not None:
+                lines.append(f"Ghi chú về kỳ PAPI {year}: {reason[0]}")
+                cited_reason = [reason[1]]
         names = self._names_of()
         lines.append("")
         for number, value in sorted(row.dims.items()):
@@ -43,7 +48,8 @@ class ScoreCard(ScoreLookup):
         lines += former_lines
         notes = [render.CAUTION + self._computed(year), render.REFORM + self._reform(province)]
         bundled_subs = row.subs and year not in t.editions
-        cited = [t.source(year), *(t.source(y) for y in former_years)] + ([t.map.source] if former_years else [])
+        cited = [*cited_reason, t.source(year), *(t.source(y) for y in former_years)]
+        cited += [t.map.source] if former_years else []
         sources = "; ".join(dict.fromkeys(cited + ([t.source(year, subs=True)] if bundled_subs else [])))
         if len(row.dims) == 6:
             notes.insert(0, "Trước 2018 PAPI có 6 chỉ số nội dung (thang 6–60), không so trực tiếp với từ 2018.")

@@ -31,6 +31,7 @@ REFORM = (
     "Điểm PAPI đến năm 2024 tính theo 63 tỉnh trước sắp xếp. Từ 1/7/2025 cả nước còn 34 tỉnh, thành phố; "
     "kết quả PAPI tính theo tỉnh mới chưa được công bố hoặc chưa được nhập vào Trợ lý."
 )
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
 NOT_YET = "chưa được công bố hoặc chưa được nhập vào Trợ lý"
 
 
@@ -101,13 +102,28 @@ class ScoreLookup:
     def _missing(self, province: str, year: int | None) -> Reply:
         latest = self._latest(province)
         span = f"{self.table.years[0]}–{self.table.years[-1]}"
+        cited = [self.table.source(year)]
         if year is not None and self.table.years[0] <= year <= self.table.years[-1]:
             text = f"{province} năm {year} không có điểm trong dữ liệu PAPI."
+            reason = self._why_missing(province, year)
+            if reason is not None:
+                text += f" Theo ghi chú về kỳ PAPI {year}: {reason[0]}"
+                cited.insert(0, reason[1])
         else:
             text = f"{province} năm {year} ngoài các năm có dữ liệu ({span})."
-        text += "\n\n" + render.REFORM + self._reform(province) + f"\n{render.SOURCE}{self.table.source(year)}"
+        text += "\n\n" + render.REFORM + self._reform(province) + f"\n{render.SOURCE}{'; '.join(cited)}"
         choices = (Choice(f"{province} {latest}", f"/diem {province} {latest}"),) if latest else ()
         return Reply(text, choices, kind="decline")
+
+    def _why_missing(self, province: str, year: int) -> tuple[str, str] | None:
+        """(the sentence, its source) of the curated notes on that year's edition (papi.yaml) that names the
+        province: why it has no score ("do kết quả khảo sát vượt giá trị sai số…"), or that the reason is unknown."""
+        edition = next((e for e in self.kb.papi.editions if e.year == year), None)
+        if edition is None or not edition.notes:
+            return None
+        name = f" {normalize(province)} "
+        said = [s for s in _SENTENCE_END.split(edition.notes) if name in f" {normalize(s)} "]
+        return (said[0].strip(), edition.sources[0]) if said else None
 
     def _no_year(self, year: int) -> Reply:
         """A country-level question about a year the data does not have (2025 onwards, or before 2011)."""

@@ -18,8 +18,11 @@ _VERDICT = re.compile(
     r"\b(?:co|da|khong|chua) dat\b|\bdat (?:chua|khong|duoc|muc tieu|chi tieu|ke hoach)\b"
     r"|\b(?:so voi|hoan thanh|vuot) (?:muc tieu|chi tieu|ke hoach)\b|\bdoi chieu\b|\bket qua papi\b"
 )
-SCORE_WORDS = ("diem", "xep hang", "thu hang", "ket qua papi", "nhom", "dung thu", "hang may")
+SCORE_WORDS = ("diem", "xep hang", "thu hang", "ket qua papi", "nhom", "dung thu", "hang may", "xep thu", "thu may")
 PLAN_WORDS = ("ke hoach", "muc tieu", "chi tieu", "nhiem vu", "muon", "phan dau")
+# What a province must reach, asked without naming the plan: "Đồng Tháp cần tăng chỉ số 1 ít nhất bao nhiêu",
+# "… 2024 cần đạt bao nhiêu". Only plans set such figures, so the plan's targets answer.
+NEED_WORDS = ("can dat", "phai dat", "can tang", "phai tang", "it nhat", "toi thieu")
 # Questions about reporting on or acting upon results, not about the results: they belong to search even with a
 # province and a year ("Đồng Tháp báo cáo PAPI 2024 gửi ai", "Kon Tum làm gì để tăng điểm").
 OTHER_WORDS = ("bao cao", "tuyen truyen", "gui ai", "han nao", "truoc ngay", "ve dau", "lam gi", "lam the nao",
@@ -75,6 +78,26 @@ def asks_verdict(text: str) -> bool:
     return _VERDICT.search(normalize(lowered)) is not None
 
 
+# Moved up or down the table: "tăng bao nhiêu bậc", "tụt mấy hạng", "lên 8 bậc".
+_MOVE = re.compile(r"\b(?:tang|giam|len|xuong|tut|mat|thang)(?: duoc)?(?: bao nhieu| may| \d{1,2})? (?:bac|hang)\b")
+# A region: the words for one (not "khu vực công", the public sector of dimension 4) or the name of one of the
+# country's socio-economic regions, as people write them ("ĐBSCL" is read "đồng bằng sông cửu long").
+_REGION = re.compile(
+    r"\b(?:khu vuc|vung|mien)\b(?! cong\b)|\b(?:dong bang song (?:cuu long|hong)|tay nguyen|dong nam bo"
+    r"|(?:bac|nam) trung bo|duyen hai (?:mien trung|nam trung bo)|trung du mien nui|tay bac bo|dong bac bo)\b"
+)
+_PLACE = re.compile(r"\b(?:xep thu|thu may|thu bao nhieu|xep hang|thu hang|hang may|dung thu|vi tri)\b")
+
+
+def asks_move(norm: str) -> bool:
+    return _MOVE.search(norm) is not None
+
+
+def asks_region(norm: str) -> bool:
+    """A place within a region: a region named and a place asked."""
+    return _REGION.search(norm) is not None and _PLACE.search(norm) is not None
+
+
 def new_name(q: Question) -> bool:
     """'Đồng Tháp mới': the province formed in 2025, not the former one of the same name."""
     return any(f"{normalize(p)} moi" in q.norm and "moi nhat" not in q.norm for p in q.provinces)
@@ -89,4 +112,5 @@ def wants(q: Question, text: str) -> bool:
         return asks_verdict(text)
     if q.has(OTHER_WORDS) and not q.has(RADAR_WORDS):
         return False
-    return q.has(TRIGGERS) or q.year is not None or new_name(q)
+    need = q.has(NEED_WORDS) and q.dimension is not None  # "Đồng Tháp cần tăng chỉ số 1 ít nhất bao nhiêu"
+    return q.has(TRIGGERS) or q.year is not None or new_name(q) or asks_move(q.norm) or need

@@ -6,7 +6,8 @@ an answer are `/diem …` commands, so they route back here from any channel, in
 
 This module reads the question and routes it; each kind of answer is in its own module: score_card (a
 province's scores and sub-dimensions), score_comparisons (against the median, two provinces), score_targets
-(plan against results), score_merger (the 2025 mergers), score_charts (radar and totals over the years),
+(plan against results), positions (places moved, a place within a region), score_merger (the 2025 mergers),
+score_charts (radar and totals over the years),
 all over score_lookup. Province names are matched in province_names, question words in score_questions.
 
 The scores answered from are the bundled ones merged with the editions imported into the database (`python -m
@@ -28,18 +29,22 @@ from handlers.scores.charts import ScoreCharts
 from handlers.scores.comparisons import Comparisons
 from handlers.scores.merger import Mergers
 from handlers.scores.national import National, asks_count, asks_launch, asks_national
+from handlers.scores.positions import Positions
 from handlers.scores.province_names import names_for
 from handlers.scores.questions import (
     COMPARE_WORDS,
     GROUP_WORDS,
     MEDIAN_WORDS,
     MERGER_WORDS,
+    NEED_WORDS,
     PLAN_WORDS,
     RADAR_WORDS,
     STRENGTH_WORDS,
     SUB_WORDS,
     TREND_WORDS,
     Question,
+    asks_move,
+    asks_region,
 )
 from handlers.scores.rankings import Rankings, asks_ranking
 from handlers.scores.targets import PlanResults
@@ -47,7 +52,7 @@ from storage import editions
 from storage.db import Database
 
 
-class Scores(Comparisons, PlanResults, Mergers, ScoreCharts, Rankings, National):
+class Scores(Comparisons, PlanResults, Mergers, Positions, ScoreCharts, Rankings, National):
     def __init__(self, kb: KnowledgeBase, db: Database | None = None, zone: ZoneInfo = VIETNAM) -> None:
         super().__init__(kb)
         self.db = db
@@ -114,12 +119,17 @@ class Scores(Comparisons, PlanResults, Mergers, ScoreCharts, Rankings, National)
             return self.national_median(q.year, q.dimension) if kind == "median" else self.ask()
         province = q.provinces[0]
         last = self.table.years[-1]
-        if q.has(PLAN_WORDS):
-            return self.targets(province, q.year)
+        if q.has(PLAN_WORDS) or q.has(NEED_WORDS):
+            one = q.has(NEED_WORDS) and not self.asks_verdict(text)
+            return self.targets(province, q.year, q.dimension, one)
         if q.has(MERGER_WORDS) or score_questions.new_name(q) or (q.year is not None and q.year > last):
             return self.merger(province, q.year)
         provinces = [self._on_map(p, q.year) for p in q.provinces]
         province = provinces[0]
+        if asks_region(q.norm):
+            return self.in_region(province, q.year)
+        if asks_move(q.norm):
+            return self.moved(province, q.year)
         if q.has(RADAR_WORDS) and not q.has(TREND_WORDS):
             return self.radar(province, q.year)
         if q.has(TREND_WORDS):

@@ -18,14 +18,19 @@ LINES_ROOM = 1000  # characters of target lines that still leave the answer one 
 
 
 class PlanResults(ScoreLookup):
-    def targets(self, province: str, year: int | None) -> Reply:
+    def targets(self, province: str, year: int | None, dimension: int | None = None, one: bool = False) -> Reply:
+        """Each target of the plan's year beside the result; only the named dimension's target when the plan
+        sets one, and with `one` (a figure asked, not a verdict) only the total's when no dimension is named:
+        "Đồng Tháp cần tăng chỉ số 1 ít nhất bao nhiêu", "… cần đạt bao nhiêu điểm" ask one fact of the plan."""
         plans = self._plans(province)
         chosen = [p for p in plans if year is None or any(t.year == year for t in p.targets)]
         if not chosen:
             return self._no_targets(province, year, plans)
         plan = chosen[-1]
         target_year = year or max(t.year for t in plan.targets)
-        results = [assess(self.table, province, t) for t in plan.targets if t.year == target_year]
+        of_year = [t for t in plan.targets if t.year == target_year]
+        named = [t for t in of_year if (one or dimension is not None) and t.dimension == dimension]
+        results = [assess(self.table, province, t) for t in named or of_year]
         radar = "Biểu đồ radar kèm mục tiêu" if any(r.target.dimension for r in results) else "Biểu đồ radar"
         return Reply(self._target_text(plan, province, target_year, results), (
             Choice(radar, f"/diem {province} {target_year} radar"),
@@ -47,13 +52,15 @@ class PlanResults(ScoreLookup):
         latest = self._latest(province)
         if latest:
             choices.append(Choice(f"Điểm {province} {latest}", f"/diem {province} {latest}"))
-        return Reply(text, tuple(choices))
+        return Reply(text, tuple(choices), kind="decline")
 
     def _target_text(self, plan: Plan, province: str, year: int, results: list[TargetResult]) -> str:
         launched = self._launched.get(year)
         published = f", công bố {launched:%d/%m/%Y}" if launched else ""
         label = f"{plan.number or '(không ghi số)'} của {plan.issuer}"
         lines = [f"Mục tiêu PAPI {year} trong Kế hoạch {label} so với kết quả PAPI {year}{published}:"]
+        if len(results) == 1:  # one target asked for: the plan's own words first, then the result beside it
+            lines.append(f"Kế hoạch đặt: {results[0].target.text}")
         row = self.table.get(province, year)
         if year > self.table.years[-1]:
             lines.append(f"Kết quả PAPI {year} {NOT_YET}, nên chưa đối chiếu được. Trợ lý đối chiếu ngay khi "

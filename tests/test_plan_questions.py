@@ -1,0 +1,39 @@
+"""Officials' questions about one plan through the real console: the part of the plan asked, or search when the
+plan's data does not hold it. Expected facts are read from content/data/plans/*.yaml."""
+
+from __future__ import annotations
+
+from handlers.core.messages import Incoming, Reply
+from handlers.core.router import Core
+
+
+async def first(core: Core, text: str) -> Reply:
+    await core.handle(Incoming(channel="console", user_id="official", text="/help"))  # past the first-contact notice
+    return (await core.handle(Incoming(channel="console", user_id="official", text=text)))[0]
+
+
+async def test_a_result_the_plan_does_not_quote_is_left_to_search(core: Core) -> None:
+    # duyen-hai-2021.yaml has no scores_quoted; the FAQ entry on the plan's 2020 decreases holds −1,36
+    reply = await first(core, "Theo Kế hoạch 72 của thị xã Duyên Hải, phúc đáp qua Cổng thông tin điện tử năm 2020 "
+                              "giảm bao nhiêu điểm?")
+    assert "1,36" in reply.text
+
+
+async def test_who_leads_a_task_about_a_unit(core: Core) -> None:
+    # dak-plo-2024.yaml t21: the Ban TTND and Ban GSĐTCĐ are what the task improves; the MTTQ leads it
+    reply = await first(core, "o xa dak plo ai chu tri nang cao chat luong ban ttnd va ban gsdtcd")
+    head = reply.text.split("\n• ")[1]
+    assert "Ban Giám sát đầu tư" in head and "Chủ trì: Ủy ban Mặt trận Tổ quốc Việt Nam xã" in head
+
+
+async def test_a_fact_in_a_task_is_shown_with_it(core: Core) -> None:
+    # khanh-hoa-2023.yaml: the Bộ khung was issued with Quyết định 3012/QĐ-UBND (a task's detail)
+    reply = await first(core, "bo khung nhiem vu cai thien papi cua khanh hoa ban hanh kem quyet dinh so may")
+    assert "3012/QĐ-UBND" in reply.text and reply.kind == "answer" and len(reply.text) <= 2000
+
+
+async def test_a_number_the_plan_does_not_have_is_declined(core: Core) -> None:
+    reply = await first(core, "kế hoạch PAPI 2023 của Khánh Hòa số mấy")
+    assert reply.kind == "decline" and "không ghi" in reply.text
+    numbered = await first(core, "kế hoạch 172 ban hành ngày nào")
+    assert numbered.kind == "answer" and "ngày 20 tháng 5 năm 2024" in numbered.text
