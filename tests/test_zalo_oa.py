@@ -181,7 +181,7 @@ async def test_a_refused_refresh_stops_the_channel_and_healthz_says_so(oa: OA, c
             await asyncio.sleep(0.02)
     lines = [r.getMessage() for r in caplog.records if "làm mới token" in r.getMessage()]
     assert len(lines) == 1 and "ZALO_OA_REFRESH_TOKEN" in lines[0], lines
-    failed = {"status": "degraded", "channels": {"zalo_oa": "failed"}}
+    failed = {"status": "degraded", "channels": {"zalo_oa": "failed"}, "failed": {"channel:zalo_oa": "failed"}}
     assert await asyncio.to_thread(healthz, oa.health) == (503, failed)
 
 
