@@ -10,7 +10,7 @@ from content.normalize import normalize
 
 # Normalised: no diacritics, abbreviations expanded.
 ASPECTS: dict[str, tuple[str, ...]] = {
-    "where": ("o dau", "noi nao", "cho nao", "dia diem", "hinh thuc", "cach nao", "kenh nao", "tai dau"),
+    "where": ("o dau", "nhung dau", "noi nao", "cho nao", "dia diem", "hinh thuc", "cach nao", "kenh nao", "tai dau"),
     "how_long": ("bao lau", "may ngay", "bao nhieu ngay", "thoi han", "keo dai", "de bao lau"),
     "when": ("khi nao", "luc nao", "bao gio", "thoi diem", "cham nhat", "truoc khi", "sau khi", "bao lau phai"),
     "basis": ("can cu", "dieu nao", "dieu may", "luat nao", "nghi dinh", "van ban nao", "quy dinh tai"),

@@ -1,3 +1,6 @@
+import pytest
+
+from content.aspects import aspects
 from content.normalize import normalize, strip_diacritics
 
 
@@ -33,3 +36,8 @@ def test_drawn_out_letters_are_read_once() -> None:
 def test_punctuation_is_dropped_and_codes_kept() -> None:
     assert normalize("Chỉ số 2.2: hộ nghèo?!") == "chi so 2.2 ho ngheo"
     assert normalize("  nhiều   khoảng  trắng ") == "nhieu khoang trang"
+
+
+@pytest.mark.parametrize("question", ["niêm yết ở đâu", "niem yet o nhung dau", "công khai tại đâu"])
+def test_ways_of_asking_where_are_read_as_where(question: str) -> None:
+    assert "where" in aspects(question)
