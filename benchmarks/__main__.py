@@ -12,6 +12,7 @@ from benchmarks import (
     reports_bench,
     scale_bench,
     search_bench,
+    workers_bench,
 )
 
 search_bench.main()
@@ -25,3 +26,4 @@ reports_bench.main()
 outbox_bench.main()
 broadcast_bench.main()
 chart_bench.main()
+workers_bench.main()

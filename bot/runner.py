@@ -44,6 +44,7 @@ class Runner:
         self._owns_core = core is None
         self.channels: dict[str, Channel] = {}
         self.web: WebServer | None = None
+        self.images: ImageStore | None = None
         self.port: int | None = None
         self.scheduler: AsyncIOScheduler | None = None
         self.sweep_db: Database | None = None
@@ -74,7 +75,9 @@ class Runner:
         self.lock.acquire()  # before anything else: a second process on the same file stops here
         if self.core is None:
             self.core = await build_core(s)
-        images = ImageStore(s.public_url) if s.public_url else None
+        # several workers on one database (PostgreSQL): every image also in it, for whichever worker Zalo asks
+        shared = None if self.core.db.exclusive else self.core.db
+        self.images = images = ImageStore(s.public_url, db=shared) if s.public_url else None
         routes: list[Route] = []
         for kind in REGISTRY:
             if kind.configured(s):
@@ -117,7 +120,12 @@ class Runner:
         if folder is None or db is None:
             return None
         fetchers: dict[str, Fetcher] = {name: f for name, c in live.items() if (f := c.fetcher()) is not None}
-        return lambda: fetch_pending(db, fetchers, folder)
+
+        async def fetch() -> int:
+            # the sweeping worker only (PostgreSQL), as the sweep: two would download the same files at once
+            return await fetch_pending(db, fetchers, folder) if await db.lead() else 0
+
+        return fetch
 
     async def wait(self, stop: asyncio.Event, check_every: float = 1.0) -> int:
         """Until `stop` is set (0) or no channel is running any more (1)."""
@@ -142,6 +150,8 @@ class Runner:
             await channel.stop()
         if self.web is not None:
             await self.web.stop()
+        if self.images is not None:
+            await self.images.flush()
         if self._owns_core and self.core is not None:
             await self.core.close()
         self.lock.release()

@@ -11,6 +11,8 @@ at DEBUG, so a flood of refused requests cannot fill the log.
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import hmac
 import ipaddress
 import json
@@ -30,6 +32,8 @@ from tornado.web import Application as WebApp
 from tornado.web import HTTPError, RequestHandler
 
 from bot import metrics
+from storage import images
+from storage.db import Database, utc_now
 
 MAX_BODY = 1 << 20  # 1 MiB: a text update is a few kB; Zalo images arrive as URLs, not bytes
 # An oversized body is read and dropped up to this size, then answered 413: answering before it is read would
@@ -89,13 +93,18 @@ def _access_log(handler: RequestHandler) -> None:
 
 
 class ImageStore:
-    """Images waiting for Zalo to fetch them: in memory, under random names, for a limited time."""
+    """Images waiting for Zalo to fetch them: in memory, under random names, for a limited time. Given a
+    database shared by several workers (PostgreSQL), each image is also written there (storage/images.py), so
+    whichever worker Zalo's fetch reaches serves it. The write starts as the URL is handed out, before the
+    channel asks Zalo to send it: a local INSERT ends long before Zalo's servers come back for the image."""
 
-    def __init__(self, public_url: str, ttl: float = 3600, limit: int = 200) -> None:
+    def __init__(self, public_url: str, ttl: float = 3600, limit: int = 200, db: Database | None = None) -> None:
         self.public_url = public_url.rstrip("/")
         self.ttl = ttl
         self.limit = limit
+        self.db = db
         self._items: OrderedDict[str, tuple[bytes, str, float]] = OrderedDict()
+        self._writes: set[asyncio.Task[None]] = set()
 
     def put(self, data: bytes, name: str | None = None) -> str:
         """Keep the image and return the public URL at which it is served."""
@@ -104,7 +113,30 @@ class ImageStore:
         self._items[key] = (data, ctype, time.monotonic() + self.ttl)
         while len(self._items) > self.limit:
             self._items.popitem(last=False)
+        if self.db is not None:
+            write = asyncio.get_running_loop().create_task(self._write(key, ctype, data))
+            self._writes.add(write)
+            write.add_done_callback(self._writes.discard)
         return f"{self.public_url}/images/{key}"
+
+    async def _write(self, key: str, ctype: str, data: bytes) -> None:
+        assert self.db is not None
+        now = utc_now()
+        try:
+            await images.put(self.db, key, ctype, data, now + dt.timedelta(seconds=self.ttl), now)
+        except Exception:  # the image is still served by this worker, from memory
+            log.exception("Không lưu được ảnh vào cơ sở dữ liệu")
+
+    async def find(self, key: str) -> tuple[bytes, str] | None:
+        """From memory, else (several workers) from the database."""
+        item = self.get(key)
+        if item is None and self.db is not None:
+            item = await images.get(self.db, key, utc_now())
+        return item
+
+    async def flush(self) -> None:
+        """Wait for the writes in flight (before the database closes)."""
+        await asyncio.gather(*self._writes)
 
     def get(self, key: str) -> tuple[bytes, str] | None:
         now = time.monotonic()
@@ -133,8 +165,8 @@ class Images(WebHandler):
     def initialize(self, store: ImageStore) -> None:
         self.store = store
 
-    def get(self, key: str) -> None:
-        item = self.store.get(key)
+    async def get(self, key: str) -> None:
+        item = await self.store.find(key)
         if item is None:
             raise HTTPError(404)
         self.set_header("Content-Type", item[1])

@@ -161,6 +161,13 @@ class Database(ABC):
         message. Anything that may scan goes through fetchone/fetchall."""
         return await self.fetchone(sql, args)
 
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        """One person's turn (`key`: channel and user id) at a time across every process on the database. On
+        SQLite nothing to do: the file has one process, whose in-memory lock (handlers/core/locks.py) suffices;
+        on PostgreSQL an advisory lock (storage/pg.py)."""
+        yield
+
     async def lead(self) -> bool:
         """Whether this process is the one that sweeps (plans reminders, sends the outbox): on SQLite always,
         the file has one process; on PostgreSQL the one worker holding the sweep's advisory lock."""

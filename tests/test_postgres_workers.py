@@ -2,28 +2,39 @@
 one sweeps at a time (the advisory lock of `Database.lead`), and when that one is killed (SIGKILL) in the
 middle of a broadcast the other takes over: 0 recipients lost, and a recipient gets the message twice only if
 it was in flight (sent, not yet recorded) at the kill, which the lease (OUTBOX_LEASE_SECONDS) gives back.
+Then 50 officials filing reports at once through both workers' webhooks, each person's messages alternating
+between the two (as a proxy in front of them would spread them), two of them sent at the same moment to both:
+0 lost, 0 doubled, every person answered in order (the turn lock of `Database.hold`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import IO
 
 import pytest
 
 from bot.delivery import Sweeper
+from content.loader import load
+from handlers.invitations import flow as invite_flow
 from storage import people
 from storage.db import connect, utc_now
 from tests.fake_zalo import FakeZalo
-from tests.postgres_server import drop_database, fresh_database
+from tests.plans_in_force import keep_in_force
+from tests.postgres_server import drop_database, free_port, fresh_database
 
 N = 600
 RATE = 150  # ZALO_MAX_RATE: 600 messages in about 4 s, time enough to kill the sweeping worker mid-way
@@ -68,19 +79,38 @@ def wait(condition: Callable[[], bool], seconds: float, what: str, logs: Sequenc
         time.sleep(0.1)
 
 
+def environment(api: FakeZalo, url: str, **extra: str) -> dict[str, str]:
+    return {**os.environ, "ZALO_BOT_TOKEN": api.token, "ZALO_BASE_URL": api.base_url, "DATABASE": url,
+            "SWEEP_SECONDS": "1", "QUIET_HOURS": "off", "PYTHONPATH": str(ROOT), "NO_PROXY": "127.0.0.1,localhost",
+            "TELEGRAM_BOT_TOKEN": "", "ZALO_WEBHOOK_URL": "", "ZALO_OA_APP_ID": "", "PUBLIC_URL": "", **extra}
+
+
+@contextmanager
+def running(envs: Sequence[dict[str, str]], folder: Path) -> Iterator[tuple[list[subprocess.Popen[bytes]],
+                                                                             list[IO[str]]]]:
+    """One `python -m bot run` per environment, each logging to its own file; killed if still alive at the end."""
+    logs: list[IO[str]] = [(folder / f"worker-{n}.log").open("w+", encoding="utf-8")
+                           for n in range(1, len(envs) + 1)]
+    workers = [subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=folder, env=env,
+                                stdout=subprocess.DEVNULL, stderr=log) for env, log in zip(envs, logs, strict=True)]
+    try:
+        yield workers, logs
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait(10)
+        for log in logs:
+            log.close()
+
+
 def test_two_workers_one_sweeper_and_a_killed_one_loses_nothing(postgres: str, tmp_path: Path) -> None:
     url = fresh_database(postgres)
     try:
         asyncio.run(seed(url))
         with FakeZalo() as api:
-            env = {**os.environ, "ZALO_BOT_TOKEN": api.token, "ZALO_BASE_URL": api.base_url, "DATABASE": url,
-                   "ZALO_MAX_RATE": str(RATE), "SWEEP_SECONDS": "1", "QUIET_HOURS": "off",
-                   "OUTBOX_LEASE_SECONDS": str(LEASE), "PYTHONPATH": str(ROOT), "NO_PROXY": "127.0.0.1,localhost",
-                   "TELEGRAM_BOT_TOKEN": "", "ZALO_WEBHOOK_URL": "", "ZALO_OA_APP_ID": "", "PUBLIC_URL": ""}
-            logs = [(tmp_path / f"worker-{n}.log").open("w+", encoding="utf-8") for n in (1, 2)]
-            workers = [subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env,
-                                        stdout=subprocess.DEVNULL, stderr=log) for log in logs]
-            try:
+            env = environment(api, url, ZALO_MAX_RATE=str(RATE), OUTBOX_LEASE_SECONDS=str(LEASE))
+            with running([env, env], tmp_path) as (workers, logs):
                 wait(lambda: len(api.sent("deleteWebhook")) >= 2, 60, "hai tiến trình khởi động kênh Zalo", logs)
                 queued = subprocess.run([sys.executable, "-m", "bot", "broadcast", "--to", "all", "--text", "Họp"],
                                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
@@ -104,13 +134,6 @@ def test_two_workers_one_sweeper_and_a_killed_one_loses_nothing(postgres: str, t
                 assert survivor.poll() is None, tail(logs[workers.index(survivor)])
                 survivor.send_signal(signal.SIGTERM)
                 assert survivor.wait(30) == 0, tail(logs[workers.index(survivor)])
-            finally:
-                for worker in workers:
-                    if worker.poll() is None:
-                        worker.kill()
-                        worker.wait(10)
-                for log in logs:
-                    log.close()
             per_chat = Counter(str(params["chat_id"]) for params in api.sent())
         _, owners = asyncio.run(outbox_state(url))
     finally:
@@ -122,3 +145,110 @@ def test_two_workers_one_sweeper_and_a_killed_one_loses_nothing(postgres: str, t
     assert twice <= 2 * Sweeper.concurrency, f"{twice} duplicates"
     assert len(owners) == 2, f"the survivor did not take over the sweep: {owners}"
     print(f"{N} recipients, leader killed after {sent_at_kill} sends; {twice} sent twice, 0 lost")
+
+
+PEOPLE = 50
+SECRET = "bi-mat-webhook-14"
+# (what the person types, what the answer must say); a pair of messages sent at the same moment to both workers
+REPORT: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
+    (("/baocao",), ("Bước 1/7",)),
+    (("1",), ("Bước 2/7",)),
+    (("Đang thực hiện",), ("Bước 3/7",)),
+    (("50",), ("Bước 4/7",)),
+    (("Đã cập nhật 12 tin bài lên trang",), ("Bước 5/7",)),
+    # two links at once to the two workers: each must be counted, whichever worker runs its turn first
+    (("https://dakplo.example/tin-1", "https://dakplo.example/tin-2"), ("Đã nhận 1", "Đã nhận 2")),
+    (("tiếp tục",), ("Bước 6/7",)),
+    (("Thiếu người biên tập",), ("Minh chứng: 2",)),
+    (("Xác nhận",), ("BC-",)),
+]
+
+
+async def invitations(url: str) -> list[str]:
+    db = await connect(url)
+    try:
+        await keep_in_force(db)
+        kb = load()
+        return [(await invite_flow.from_command_line(db, kb, "dak plo", "van phong hdnd-ubnd xa", "official", None,
+                                                     False, 7, utc_now()))[0] for _ in range(PEOPLE)]
+    finally:
+        await db.close()
+
+
+async def filed(url: str) -> list[tuple[str, int]]:
+    """Each report's author (their Zalo id) and its evidence count."""
+    db = await connect(url, migrate_schema=False)
+    try:
+        return [(r[0], r[1]) for r in await db.fetchall(
+            "SELECT i.external_id, (SELECT COUNT(*) FROM evidence e WHERE e.report_id = r.id)"
+            " FROM reports r JOIN identities i ON i.person_id = r.reporter_id AND i.channel = 'zalo'")]
+    finally:
+        await db.close()
+
+
+def answers(api: FakeZalo, chat: str) -> list[str]:
+    return [str(m["text"]) for m in api.sent() if m["chat_id"] == chat]
+
+
+def answered(api: FakeZalo, chat: str, count: int) -> bool:
+    return len(answers(api, chat)) >= count
+
+
+def test_fifty_people_file_reports_at_once_across_two_workers(postgres: str, tmp_path: Path) -> None:
+    url = fresh_database(postgres)
+    try:
+        codes = asyncio.run(invitations(url))
+        ports = [free_port(), free_port()]
+        hooks = [f"http://127.0.0.1:{port}/zalo" for port in ports]
+        with FakeZalo() as api:
+            envs = [environment(api, url, ZALO_WEBHOOK_URL=hooks[0], ZALO_WEBHOOK_SECRET=SECRET,
+                                WEBHOOK_PORT=str(port)) for port in ports]
+            with running(envs, tmp_path) as (workers, logs):
+                wait(lambda: len(api.sent("setWebhook")) >= 2, 60, "hai tiến trình đăng ký webhook", logs)
+                wait(lambda: all(listening(port) for port in ports), 30, "hai máy chủ web nhận webhook", logs)
+
+                def person(i: int) -> None:
+                    chat, turn = zalo_id(i), i % 2  # which worker gets this person's next message
+                    script = [((f"/dangky {codes[i]}",), ("Đăng ký thành công",)), *REPORT]
+                    expected: list[str] = []
+                    for texts, says in script:
+                        targets = [hooks[(turn + n) % 2] for n in range(len(texts))]
+                        with ThreadPoolExecutor(len(texts)) as burst:
+                            statuses = list(burst.map(lambda hook, text: FakeZalo.post(
+                                hook, webhook_body(api, chat, text), SECRET), targets, texts))
+                        assert statuses == [200] * len(texts), statuses
+                        turn = (turn + len(texts)) % 2
+                        expected += says
+                        wait(partial(answered, api, chat, len(expected)), 60, f"{chat} được trả lời «{texts[0]}»",
+                             logs)
+                    got = answers(api, chat)
+                    assert len(got) == len(expected), f"{chat}: {got}"
+                    for text, say in zip(got, expected, strict=True):
+                        assert say in text, f"{chat}: expected «{say}», got {got}"
+
+                started = time.monotonic()
+                with ThreadPoolExecutor(PEOPLE) as crowd:
+                    list(crowd.map(person, range(PEOPLE)))
+                took = time.monotonic() - started
+                time.sleep(1)  # a doubled answer would arrive here
+                for worker, log in zip(workers, logs, strict=True):
+                    assert worker.poll() is None, tail(log)
+                    worker.send_signal(signal.SIGTERM)
+                    assert worker.wait(30) == 0, tail(log)
+            per_chat = Counter(str(m["chat_id"]) for m in api.sent())
+        reports = asyncio.run(filed(url))
+    finally:
+        drop_database(url)
+    assert sorted(reports) == sorted((zalo_id(i), 2) for i in range(PEOPLE)), "a report lost, doubled or short"
+    per_person = 1 + sum(len(says) for _, says in REPORT)
+    assert per_chat == {zalo_id(i): per_person for i in range(PEOPLE)}, "an answer lost or doubled"
+    print(f"{PEOPLE} people × {per_person} messages over 2 workers in {took:.1f} s: 0 lost, 0 doubled, in order")
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def webhook_body(api: FakeZalo, chat: str, text: str) -> bytes:
+    return json.dumps({"ok": True, "result": api.message(chat, "message.text.received", text=text)}).encode()

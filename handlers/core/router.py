@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from dataclasses import replace
 
 from content.loader import KnowledgeBase
@@ -19,7 +20,7 @@ from content.search import SearchIndex, Verdict, verdict
 from handlers.core import commands, flow
 from handlers.core.context import Config, Ctx, Fetch
 from handlers.core.flow import CHOICE, Answer
-from handlers.core.locks import KeyedLock
+from handlers.core.locks import Kept, KeyedLock
 from handlers.core.messages import Choice, Incoming, Reply
 from handlers.files.pool import Renderer
 from handlers.invitations.register import register
@@ -140,13 +141,17 @@ class Core:
         # its statements (storage.db), so no conversation waits for another's chart or export.
         self.conversations = KeyedLock()
         self._unconfirmed: set[tuple[str, str]] = set()  # conversations whose last step's replies are unsent
+        self._kept = Kept()  # their database turn locks, until then (several workers: handlers/core/locks.py)
 
     async def delivered(self, channel: str, user_id: str) -> None:
         """Called by a channel once every reply to a message has been sent; a write only for a conversation
         whose step awaits it (known in memory: after a restart nothing is, so the step is asked again)."""
         if (channel, user_id) in self._unconfirmed:
             self._unconfirmed.discard((channel, user_id))
-            await sessions.confirm_delivery(self.db, channel, user_id)
+            try:
+                await sessions.confirm_delivery(self.db, channel, user_id)
+            finally:
+                await self._kept.release((channel, user_id))
 
     async def first_seen(self, channel: str, event_id: str) -> bool:
         """Record an incoming event that is not a message for the core (it has no sender to lock on)."""
@@ -163,14 +168,22 @@ class Core:
         return await self.observe(msg, lambda: self._turn(msg, event_id, confirms))
 
     async def _turn(self, msg: Incoming, event_id: str | None, confirms: bool) -> list[Reply]:
-        async with self.conversations.hold((msg.channel, msg.user_id)):
+        key = (msg.channel, msg.user_id)
+        # in this process first (cheap, keeps arrival order), then across the workers on the database
+        async with self.conversations.hold(key), AsyncExitStack() as held:
+            await self._kept.release(key)  # the last turn's, if its replies were never confirmed sent
+            await held.enter_async_context(self.db.hold(f"{msg.channel}:{msg.user_id}"))
             if event_id is not None and not await seen.first_seen(self.db, msg.channel, event_id, self.clock()):
                 return []
             # a chart or a spreadsheet is made in the worker process; this person's next message waits for it
             # (their replies stay in order), nobody else's does
-            return [await self.renderer.finish(r) for r in await self._handle(msg, confirms)]
+            replies = [await self.renderer.finish(r) for r in await self._handle(msg, confirms)]
+            if key in self._unconfirmed and not self.db.exclusive:  # one process on SQLite: nobody to wait
+                self._kept.keep(key, held.pop_all())
+            return replies
 
     async def close(self) -> None:
+        await self._kept.close()
         await self.db.close()
         self.renderer.close()
 
