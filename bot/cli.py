@@ -8,7 +8,9 @@ import logging
 import sys
 from pathlib import Path
 
-from bot import admin_cli, db_cli, ops_cli, org_cli, plan_cli, scores_cli, web_cli
+from pydantic import ValidationError
+
+from bot import admin_cli, config_check, db_cli, ops_cli, org_cli, plan_cli, scores_cli, web_cli
 from bot.app import build_core
 from bot.channels import console
 from bot.logs import setup_logging
@@ -93,9 +95,17 @@ def run(settings: Settings) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Every command; a database in use by another bot process or a failed migration ends it with one line
-    and a non-zero status, so a service manager sees the failure (and restarts or alerts)."""
+    and a non-zero status, so a service manager sees the failure (and restarts or alerts). A malformed setting
+    is a line per problem, never the value, and status 2: the unit does not restart what only the operator can
+    fix (RestartPreventExitStatus=2)."""
     try:
         return _main(argv)
+    except ValidationError as bad:
+        if bad.title != Settings.__name__:
+            raise
+        for line in config_check.setting_problems(bad):
+            print(f"Cấu hình sai: {line}", file=sys.stderr)
+        return 2
     except InUse as busy:
         print(f"Không khởi động được: {busy}. Mỗi tệp SQLite chỉ chạy một tiến trình bot "
               "(nhiều tiến trình cần PostgreSQL).", file=sys.stderr)

@@ -29,13 +29,17 @@ class Finding:
     line: str
 
 
+def setting_problems(exc: ValidationError) -> list[str]:
+    """What is wrong with the settings, one line each: the variable and the rule, never the value given."""
+    return [f"{'.'.join(str(x) for x in e['loc']).upper()}: {e['msg']}"
+            for e in exc.errors(include_input=False, include_url=False)]
+
+
 def read_settings() -> tuple[Settings | None, list[Finding]]:
-    """The settings, or what is wrong with them: the variable and the rule, never the value given."""
     try:
         return Settings(), [Finding(True, "Đọc được các biến cấu hình")]
     except ValidationError as exc:
-        return None, [Finding(False, f"{'.'.join(str(x) for x in e['loc']).upper()}: {e['msg']}")
-                      for e in exc.errors(include_input=False, include_url=False)]
+        return None, [Finding(False, line) for line in setting_problems(exc)]
 
 
 def tokens(s: Settings) -> list[Finding]:

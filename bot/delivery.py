@@ -199,8 +199,15 @@ class Sweeper:
             status = await outbox.retry(self.db, row, at, str(later), later.counts)
             return "retry" if status == "pending" else status
         except Exception as exc:  # a channel fault must not stop the sweep; the row is retried with backoff
-            log.warning("Gửi tin %s lỗi: %s", row.item.key, exc)
+            log.warning("Gửi tin %s lỗi: %s", row.item.key, brief_error(exc))
             metrics.error("send")
-            status = await outbox.retry(self.db, row, now + backoff(row.attempts), repr(exc))
+            status = await outbox.retry(self.db, row, now + backoff(row.attempts), brief_error(exc))
             return "retry" if status == "pending" else status
         return "sent"  # recorded by the caller, with others
+
+
+def brief_error(exc: Exception) -> str:
+    """A send's error by its type and HTTP status, not its text: an httpx error quotes the request URL, and a
+    Bot API URL holds the token."""
+    code = getattr(exc, "code", None) or getattr(getattr(exc, "response", None), "status_code", None)
+    return f"{type(exc).__name__} {code}" if isinstance(code, int) else type(exc).__name__

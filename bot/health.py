@@ -17,15 +17,33 @@ PROBE_SECONDS = 5.0  # a database that does not answer within this is as bad as 
 STALE_SWEEPS = 3  # the sweep is dead after this many intervals without a heartbeat
 
 
+# the fresh-connection probe still running, per file: a hung filesystem holds its thread, and a monitor asking
+# every few seconds must not start one more each time
+_probes: dict[Path, asyncio.Future[None]] = {}
+
+
 async def database(db: Database) -> str | None:
     try:
         await asyncio.wait_for(observe.schema_version(db), PROBE_SECONDS)
         if isinstance(db, SqliteDatabase) and db.path != ":memory:":
-            await asyncio.wait_for(asyncio.to_thread(observe.file_answers, Path(db.path)), PROBE_SECONDS)
+            return await _file(Path(db.path))
     except TimeoutError:
         return f"không trả lời trong {PROBE_SECONDS:.0f} giây"
-    except (sqlite3.Error, ValueError) as exc:  # ValueError: aiosqlite's connection is closed
+    except sqlite3.Error as exc:  # about the file: names no secret
         return f"lỗi: {exc}"
+    except Exception as exc:  # PostgreSQL's message may quote the connection string; aiosqlite's closed: ValueError
+        return f"lỗi: {type(exc).__name__}"
+    return None
+
+
+async def _file(path: Path) -> str | None:
+    """The file opened afresh, in a thread that a timeout cannot stop: while it runs, no other is started."""
+    running = _probes.get(path)
+    if running is not None and not running.done():
+        return "lần mở tệp trước vẫn chưa xong (ổ đĩa treo?)"
+    probe = _probes[path] = asyncio.ensure_future(asyncio.to_thread(observe.file_answers, path))
+    probe.add_done_callback(lambda done: done.cancelled() or done.exception())  # retrieved: never "not retrieved"
+    await asyncio.wait_for(asyncio.shield(probe), PROBE_SECONDS)
     return None
 
 

@@ -51,6 +51,8 @@ def setup_logging(form: Literal["text", "json"] = "text") -> None:
         handler.setFormatter(JsonLines())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    # every line, whichever logger wrote it: an error's text may quote a Bot API URL, token included
+    handler.addFilter(_REDACT)
     logging.basicConfig(level=logging.INFO, handlers=[handler])
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -66,12 +68,19 @@ class _Redact(logging.Filter):
         self.secrets: set[str] = set()
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secrets:
+            return True
         message = record.getMessage()
         if any(secret in message for secret in self.secrets):
-            for secret in self.secrets:
-                message = message.replace(secret, "***")
-            record.msg, record.args = message, None
+            record.msg, record.args = self._mask(message), None
+        if record.exc_info and record.exc_info[0] is not None:  # the readable format prints the exception's text
+            record.exc_text = self._mask(record.exc_text or logging.Formatter().formatException(record.exc_info))
         return True
+
+    def _mask(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        return text
 
 
 _REDACT = _Redact()
@@ -79,7 +88,8 @@ _REDACT = _Redact()
 
 def redact_in_logs(secret: str) -> None:
     """Never let `secret` (a bot token) appear in the HTTP client's log lines (httpx logs every request URL at
-    INFO, and Bot API URLs hold the token). The filter is attached on first use, not at import."""
+    INFO, and Bot API URLs hold the token), nor in any line through the handler `setup_logging` installs (an
+    httpx error's text quotes its URL). The filter is attached on first use, not at import."""
     if not secret:
         return
     for name in ("httpx", "httpcore"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -60,6 +61,8 @@ def backup(database: Path, file: Path | None, folder: Path | None, keep: int, se
     except backups.NotABotDatabase as bad:
         return _fail(str(bad))
     if file is not None:
+        if file.exists() and os.path.samefile(file, database):  # the same path, a link or a hard link
+            return _fail(f"{file} chính là cơ sở dữ liệu đang dùng: chọn một tệp sao lưu khác")
         file.parent.mkdir(parents=True, exist_ok=True)
         backups.copy(database, file)
         print(f"Đã sao lưu {database} vào {file}")

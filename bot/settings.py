@@ -23,8 +23,10 @@ def _header_secret(value: SecretStr | None, name: str, shortest: int) -> SecretS
 
 
 class Settings(BaseSettings):
-    # env_ignore_empty: a blank line such as "ZALO_BOT_TOKEN=" copied from .env.example means "not set"
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
+    # env_ignore_empty: a blank line such as "ZALO_BOT_TOKEN=" copied from .env.example means "not set";
+    # hide_input_in_errors: a malformed token or secret is never printed in the error
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True,
+                                      hide_input_in_errors=True)
 
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"

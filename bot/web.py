@@ -20,11 +20,15 @@ import logging
 import mimetypes
 import secrets
 import time
+import traceback
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 from tornado import httputil
+from tornado.http1connection import HTTP1Connection
 from tornado.httpserver import HTTPServer
 from tornado.log import access_log
 from tornado.netutil import bind_sockets
@@ -40,6 +44,13 @@ MAX_BODY = 1 << 20  # 1 MiB: a text update is a few kB; Zalo images arrive as UR
 # mean closing with unread data, which resets the connection and loses the answer. Beyond it, tornado itself
 # answers a bare 400 and closes.
 DRAIN_LIMIT = 8 * MAX_BODY
+# Routes that take more: a plan file uploaded on the admin pages may be 10 MB (handlers/org/sheet.MAX_BYTES), with
+# the form around it. deploy/nginx-papi.conf lets the same path through with the same cap.
+BODY_LIMITS = {"/admin/ke-hoach": 11 << 20}
+
+
+def body_limit(path: str) -> int:
+    return BODY_LIMITS.get(path, MAX_BODY)
 log = logging.getLogger(__name__)
 
 
@@ -90,6 +101,32 @@ def _access_log(handler: RequestHandler) -> None:
     fields = {"method": request.method, "path": request.path, "status": status, "ms": round(took, 1)}
     access_log.log(level, "%d %s %s (%s) %.2fms", status, request.method, request.path, request.remote_ip, took,
                    extra={"event": "http", "fields": fields})
+
+
+def log_failure(handler: RequestHandler, typ: type[BaseException] | None, value: BaseException | None,
+                tb: TracebackType | None) -> None:
+    """In place of tornado's `RequestHandler.log_exception`, which writes the full URL (a sign-in link's token
+    in its query) and the visitor's address on every line, unthrottled: the method, the path without the query
+    and the status; for a fault, the exception's type and frames, never its message. At most one line a minute
+    per status and exception type (the application's LogThrottle), so a flood of refused posts cannot fill
+    the log. Like tornado, an HTTPError is logged only when it carries a log message (the XSRF refusal does)."""
+    if isinstance(value, HTTPError) and not value.log_message:
+        return
+    request, kind = handler.request, typ.__name__ if typ is not None else "?"
+    status = value.status_code if isinstance(value, HTTPError) else 500
+    left_out = handler.settings["log_throttle"].allow(f"{status} {kind}")
+    if left_out is None:
+        return
+    fields: dict[str, object] = {"method": request.method, "path": request.path, "status": status}
+    if left_out:
+        fields["left_out"] = left_out
+    if status < 500:
+        log.warning("%s %s: %d%s", request.method, request.path, status, _left_out(left_out),
+                    extra={"event": "http_refused", "fields": fields})
+        return
+    trace = "".join(traceback.format_tb(tb)).rstrip()
+    log.error("%s %s: %d, %s%s\n%s", request.method, request.path, status, kind, _left_out(left_out), trace,
+              extra={"event": "http_error", "fields": {**fields, "error": kind, "trace": trace}})
 
 
 class ImageStore:
@@ -147,6 +184,10 @@ class ImageStore:
 
 
 class WebHandler(RequestHandler):
+    def log_exception(self, typ: type[BaseException] | None, value: BaseException | None,
+                      tb: TracebackType | None) -> None:
+        log_failure(self, typ, value, tb)
+
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         # A short JSON body instead of tornado's HTML page; never the traceback.
         self.finish({"ok": False, "description": self._reason})
@@ -284,7 +325,8 @@ class _BodyCap(httputil.HTTPServerConnectionDelegate):
 
 
 class _CappedRequest(httputil.HTTPMessageDelegate):
-    """Passes a request on to the application unless its body is over MAX_BODY, by Content-Length or, for a
+    """Passes a request on to the application unless its body is over its path's cap (`body_limit`: MAX_BODY
+    but for BODY_LIMITS), by Content-Length or, for a
     chunked body, once that much has arrived. Such a body is dropped as it arrives, never buffered, and the
     request is answered 413 once it is read; no handler sees it."""
 
@@ -294,14 +336,18 @@ class _CappedRequest(httputil.HTTPMessageDelegate):
         self.throttle = throttle
         self.size = 0
         self.path = ""
+        self.limit = MAX_BODY
         self.too_big = False
         self.app_open = False  # the application has the headers and has not been told to drop the request
 
     def headers_received(
         self, start_line: httputil.RequestStartLine | httputil.ResponseStartLine, headers: httputil.HTTPHeaders
     ) -> Awaitable[None] | None:
-        self.path = getattr(start_line, "path", "")
-        self.too_big = _declared_length(headers) > MAX_BODY
+        self.path = urlsplit(getattr(start_line, "path", "")).path  # never the query (a sign-in link's token)
+        self.limit = body_limit(self.path)
+        if self.limit > MAX_BODY and isinstance(self.conn, HTTP1Connection):  # and drained beyond it
+            self.conn.set_max_body_size(self.limit + DRAIN_LIMIT)
+        self.too_big = _declared_length(headers) > self.limit
         if self.too_big:
             return None
         self.app_open = True
@@ -309,7 +355,7 @@ class _CappedRequest(httputil.HTTPMessageDelegate):
 
     def data_received(self, chunk: bytes) -> Awaitable[None] | None:
         self.size += len(chunk)
-        if not self.too_big and self.size > MAX_BODY:
+        if not self.too_big and self.size > self.limit:
             self.too_big = True
             self.on_connection_close()  # the application drops what it has buffered
         return None if self.too_big else self.app.data_received(chunk)
@@ -320,7 +366,7 @@ class _CappedRequest(httputil.HTTPMessageDelegate):
             return
         left_out = self.throttle.allow("413")  # one key: any path may be asked for
         if left_out is not None:
-            log.info("Từ chối (413) thân yêu cầu quá %d byte tới %s%s", MAX_BODY, self.path, _left_out(left_out))
+            log.info("Từ chối (413) thân yêu cầu quá %d byte tới %s%s", self.limit, self.path, _left_out(left_out))
         body = json.dumps({"ok": False, "description": "Payload Too Large"}).encode()
         headers = httputil.HTTPHeaders({"Content-Type": "application/json; charset=UTF-8"})
         headers["Content-Length"] = str(len(body))

@@ -85,20 +85,27 @@ def check(path: Path) -> int:
     return version
 
 
+# beside a SQLite file: its write-ahead log, the log's index, a rollback journal
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
 def restore(backup: Path, database: Path, now: dt.datetime) -> Path | None:
-    """Put `backup` (checked first) in place of `database`, which must not be in use. The database as it was is
-    kept beside it (returned), so a restore can itself be undone. Written through SQLite, not by renaming
-    files: a -wal file left by the old database would otherwise be replayed into the restored one."""
+    """Put `backup` (checked first) in place of `database`, which must not be in use (the caller holds its
+    lock). The copy is written under a temporary name and renamed into place; the database as it was is kept
+    beside it under a dated name (returned), its -wal and -shm with it, so a restore can itself be undone.
+    Renamed, not read: a damaged database is kept as it is, and its -wal is never replayed into the copy."""
     check(backup)
-    kept = None
-    if database.exists():
-        kept = database.with_name(f"{database.name}.truoc-khoi-phuc-{now.strftime(STAMP)}")
-        copy(database, kept)
     database.parent.mkdir(parents=True, exist_ok=True)
-    with closing(_read_only(backup)) as src, closing(sqlite3.connect(database)) as dest:
-        src.backup(dest)
-        dest.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return kept
+    incoming = database.with_name(f"{database.name}.khoi-phuc")
+    copy(backup, incoming)
+    kept = database.with_name(f"{database.name}.truoc-khoi-phuc-{now.strftime(STAMP)}")
+    moved = False
+    for suffix in ("", *SIDE_FILES):
+        if (old := Path(f"{database}{suffix}")).exists():
+            os.replace(old, Path(f"{kept}{suffix}"))
+            moved = True
+    os.replace(incoming, database)
+    return kept if moved else None
 
 
 def write_problem(path: Path, wait: float = 2.0) -> str | None:

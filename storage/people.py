@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from storage.db import Db, Row, stamp, transaction
@@ -164,6 +165,16 @@ async def identities(db: Db, person_id: int) -> list[tuple[str, str]]:
     sql = "SELECT channel, external_id FROM identities WHERE person_id = ? ORDER BY created_at"
     rows = await db.fetchall(sql, (person_id,))
     return [(r[0], r[1]) for r in rows]
+
+
+async def display_names_of(db: Db, ids: Iterable[int]) -> dict[int, str]:
+    """These people's names, as `display_names` gives them (a report's page: its reporter and reviewers)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = await db.fetchall("SELECT id, COALESCE(display_name, 'Người dùng ' || id) FROM people"
+                             f" WHERE id IN ({','.join('?' * len(wanted))})", wanted)
+    return {r[0]: r[1] for r in rows}
 
 
 async def display_names(db: Db) -> dict[int, str]:

@@ -29,11 +29,24 @@ def _review(row: Row) -> Review:
                   dt.datetime.fromisoformat(row["reviewed_at"]))
 
 
+class Superseded(Exception):
+    """The report is no longer the current version: a newer one answers it, and is the one to decide on."""
+
+
 async def decide(db: Db, report_id: int, decision: str, comment: str | None, reviewer_id: int, now: dt.datetime,
                  notice: outbox.Item | None = None) -> Review:
     """Record a decision and, in the same transaction, queue the message to the official (so a decision is never
-    recorded without its message, nor a message sent for a decision that was rolled back)."""
+    recorded without its message, nor a message sent for a decision that was rolled back). The checks are in the
+    transaction too, so two admins deciding at once cannot both pass them: a report superseded meanwhile raises
+    Superseded, and the same decision as the latest (a double click, two admins) is not recorded again, nor its
+    message queued: the latest is returned."""
     async with transaction(db) as tx:
+        if not await tx.scalar("SELECT COUNT(*) FROM reports WHERE id = ? AND superseded_at IS NULL", (report_id,)):
+            raise Superseded(report_id)
+        last = await tx.fetchone("SELECT * FROM report_reviews WHERE report_id = ? ORDER BY id DESC LIMIT 1",
+                                 (report_id,))
+        if last is not None and (last["decision"], last["comment"]) == (decision, comment):
+            return _review(last)
         row = await tx.fetchone(
             "INSERT INTO report_reviews (report_id, decision, comment, reviewer_id, reviewed_at)"
             " VALUES (?, ?, ?, ?, ?) RETURNING *", (report_id, decision, comment, reviewer_id, stamp(now)))

@@ -45,7 +45,7 @@ def renderer() -> Iterator[Renderer]:
 
 # Modules whose tests that use `backend` (through `database` or `core`) run on SQLite and on PostgreSQL.
 BOTH_BACKENDS = {"test_storage", "test_reports", "test_reminders", "test_core", "test_linking", "test_permissions",
-                 "test_plan_import", "test_people_import", "test_org_load", "test_postgres"}
+                 "test_plan_import", "test_people_import", "test_org_load", "test_postgres", "test_admin_review_race"}
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -30,7 +30,7 @@ from tests.web_site import Site, chromium, serve
 
 PAGES = ("/admin/nguoi-dung", "/admin/ke-hoach", "/admin/cau-hoi")
 POSTS = ("/admin/nguoi-dung/thu-hoi", "/admin/nguoi-dung/moi", "/admin/nguoi-dung/ma-moi.xlsx", "/admin/ke-hoach",
-         "/admin/ke-hoach/cong-bo", "/admin/cau-hoi/xong")
+         "/admin/ke-hoach/cong-bo", "/admin/ke-hoach/huy", "/admin/cau-hoi/xong")
 
 
 @pytest.fixture
@@ -137,21 +137,48 @@ async def test_a_plan_uploaded_previewed_cancelled_then_published(site: Site, br
     await expect(page.locator("#summary")).to_contain_text(f"Kế hoạch: {PLAN_INFO['Tên kế hoạch']}")
     await expect(page.locator("#summary")).to_contain_text("3 nhiệm vụ")
     assert await stored_plans.listing(core.db) == []  # a preview saves nothing
-    await page.click("#cancel")
+    cancelled = await page.locator("input[name=ban]").get_attribute("value") or ""
+    await page.click("#cancel")  # a POST: the draft is gone from the server
+    await expect(page.locator("#note")).to_contain_text("Đã hủy bản xem trước")
     await expect(page.locator("#none-loaded")).to_be_visible()
+    xsrf = await page.locator("#upload input[name=_xsrf]").get_attribute("value") or ""
+    got = await page.request.post(f"{site.base}/admin/ke-hoach/cong-bo", form={"_xsrf": xsrf, "ban": cancelled})
+    assert got.status == 400 and "đã hết hạn hoặc đã được hủy" in await got.text()
     assert await stored_plans.listing(core.db) == []
+    # two previews: the older was made before a version was in force, so after publishing the newer it is refused
     await page.set_input_files("input[name=tep]", str(xlsx))
     await page.click("#preview")
-    signed = await page.locator("input[name=ban]").get_attribute("value") or ""
+    older = await page.locator("input[name=ban]").get_attribute("value") or ""
+    await page.goto(site.base + "/admin/ke-hoach")
+    await page.set_input_files("input[name=tep]", str(xlsx))
+    await page.click("#preview")
+    newer = await page.locator("input[name=ban]").get_attribute("value") or ""
+    assert len(newer) >= 24 and len(await page.content()) < 20_000  # only an id travels in the form
+    # another admin of the province cannot publish this admin's preview
+    em = await admin(core, "em", province="Lai Châu")
+    em.at = TODAY
+    other = await sign_in(browser, await link_for(em))
+    await other.goto(site.base + "/admin/ke-hoach")
+    token = await other.locator("#upload input[name=_xsrf]").get_attribute("value") or ""
+    got = await other.request.post(f"{site.base}/admin/ke-hoach/cong-bo", form={"_xsrf": token, "ban": newer})
+    assert got.status == 400 and await stored_plans.listing(core.db) == []
     await page.click("#publish")
     await expect(page.locator("#note")).to_contain_text("Đã công bố kế hoạch lai-chau-2026 phiên bản 1")
     await expect(page.locator("#loaded tbody tr")).to_have_count(1)
     await expect(page.locator("#loaded td.state")).to_have_text("Đang áp dụng")
-    # a tampered preview form publishes nothing
-    xsrf = await page.locator("#upload input[name=_xsrf]").get_attribute("value") or ""
-    tampered = signed[:-3] + ("AAA" if not signed.endswith("AAA") else "BBB")
-    got = await page.request.post(f"{site.base}/admin/ke-hoach/cong-bo", form={"_xsrf": xsrf, "ban": tampered})
-    assert got.status == 400
+    got = await page.request.post(f"{site.base}/admin/ke-hoach/cong-bo", form={"_xsrf": xsrf, "ban": newer})
+    assert got.status == 400  # used once
+    got = await page.request.post(f"{site.base}/admin/ke-hoach/cong-bo", form={"_xsrf": xsrf, "ban": older})
+    assert got.status == 409
+    assert "khi đó chưa có phiên bản nào đang áp dụng" in await got.text()
+    assert [(p.id, p.version, p.state) for p in await stored_plans.listing(core.db)] == [
+        ("lai-chau-2026", 1, "active")]
+    # a file named ".." or without a suffix: refused politely, nothing saved
+    for name in ("..", "ke hoach"):
+        got = await page.request.post(f"{site.base}/admin/ke-hoach", multipart={
+            "_xsrf": xsrf, "tep": {"name": name, "mimeType": "application/octet-stream", "buffer": xlsx.read_bytes()}})
+        assert got.status == 400, name
+        assert "không có đuôi" in await got.text(), name
     # a file with errors: listed, nothing saved
     bad = tmp_path / "sai.xlsx"
     bad.write_bytes(b"not a workbook")

@@ -197,3 +197,41 @@ async def test_the_postgresql_backup_drop_in_dumps_what_pg_restore_puts_back(
     finally:
         drop_database(target)
         drop_database(url)
+
+
+async def test_restore_over_a_damaged_database_keeps_it_and_puts_the_backup_in_place(tmp_path: Path) -> None:
+    database, good = tmp_path / "papi.sqlite3", tmp_path / "good.sqlite3"
+    await _create(database)
+    assert cli("backup", "--db", str(database), str(good)).returncode == 0
+    damaged = b"hong hoc, khong con la SQLite" + database.read_bytes()[32:]  # the header overwritten
+    database.write_bytes(damaged)
+    Path(f"{database}-wal").write_bytes(b"nhat ky cu")
+    done = cli("restore", "--db", str(database), str(good))
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert not Path(f"{database}-wal").exists(), "the old log is not replayed into the copy"
+    assert backup.check(database) > 0
+    [kept] = tmp_path.glob("papi.sqlite3.truoc-khoi-phuc-*[0-9]")
+    assert kept.read_bytes() == damaged and Path(f"{kept}-wal").read_bytes() == b"nhat ky cu"
+    assert not list(tmp_path.glob("*.khoi-phuc*")), "no temporary copy left"
+
+
+async def test_backup_refuses_to_write_over_the_live_database(tmp_path: Path) -> None:
+    database = tmp_path / "papi.sqlite3"
+    await _create(database)
+    (tmp_path / "link.sqlite3").symlink_to(database)
+    before = database.read_bytes()
+    for target in (database, tmp_path / "." / "papi.sqlite3", tmp_path / "link.sqlite3"):
+        done = cli("backup", "--db", str(database), str(target))
+        assert done.returncode == 2 and "chính là cơ sở dữ liệu đang dùng" in done.stderr, done.stderr
+    assert database.read_bytes() == before
+
+
+def test_the_postgresql_backup_refuses_a_password_on_pg_dumps_command_line(tmp_path: Path) -> None:
+    """The password belongs in /etc/papi/pgpass: on the command line, every user could read it (/proc/*/cmdline)."""
+    line = next(line for line in (DEPLOY / "papi-backup-postgres.conf").read_text().splitlines()
+                if line.startswith("ExecStartPre="))
+    for url, status in (("postgresql://papi:MatKhau42@db:5432/papi", 2), ("postgresql://papi@db:5432/papi", 0)):
+        ran = subprocess.run(unit_command(line, tmp_path), capture_output=True, text=True, timeout=30,
+                             env={"DATABASE": url, "PATH": "/usr/bin:/bin"})
+        assert ran.returncode == status, (url, ran.stderr)
+        assert "MatKhau42" not in ran.stderr and ("pgpass" in ran.stderr) == (status == 2), ran.stderr

@@ -212,6 +212,9 @@ async def test_nginx_forwards_the_public_paths_only(bot_port: int, tmp_path: Pat
                 assert forwarded.status_code == 404 and forwarded.json()["ok"] is False, hook
             big = await http.post("/api/chat", content=b"x" * (2 << 20), headers={"X-XSRFToken": token})
             assert big.status_code == 413, "refused by nginx at the bot's own cap"
+            plan = await http.post("/admin/ke-hoach", content=b"x" * (2 << 20), follow_redirects=False)
+            assert plan.status_code == 403, "a plan file over 1 MB reaches the bot (which wants its XSRF token)"
+            assert (await http.post("/admin/ke-hoach", content=b"x" * (12 << 20))).status_code == 413
         seen = [r.getMessage() for r in caplog.records if r.name == "tornado.access" and "/api/chat" in r.getMessage()]
         assert seen and all("(127.0.0.2)" in line for line in seen), seen
         # what `config check` asks of PUBLIC_URL: reachable from this machine, through the proxy, in HTTPS
@@ -316,3 +319,15 @@ async def test_config_check_and_backup_with_postgresql(postgres: str, tmp_path: 
         done = subprocess.run([sys.executable, "-m", "bot", *command], capture_output=True, text=True, timeout=60,
                               cwd=tmp_path, env=base)
         assert done.returncode == 2 and "pg_dump" in done.stderr, done.stderr
+
+
+def test_the_bots_settings_live_in_the_settings_file_alone() -> None:
+    """DATABASE, LOG_FORMAT… only in /etc/papi/papi.env, which the units and `papi` all read: a default in a unit
+    would not reach `papi restore`, which could then act on another database than the service's."""
+    names = {name.upper() for name in Settings.model_fields}
+    for unit in ("papi-bot.service", "papi-backup.service", "papi-backup-postgres.conf"):
+        for line in (DEPLOY / unit).read_text(encoding="utf-8").splitlines():
+            if line.startswith("Environment="):
+                given = {pair.split("=", 1)[0] for pair in shlex.split(line.split("=", 1)[1])}
+                assert not given & names, (unit, given & names)
+    assert {"DATABASE", "LOG_FORMAT"} <= set(example_env())

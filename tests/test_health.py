@@ -11,11 +11,13 @@ into it, which is SQLite's behaviour, not the check's.)"""
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -24,6 +26,8 @@ from bot.runner import Runner
 from bot.settings import Settings
 from bot.web_cli import web_settings
 from handlers.core.router import Core
+from storage.db import Target
+from tests.postgres_server import drop_database
 from tests.test_zalo import free_port
 
 
@@ -124,3 +128,38 @@ async def test_a_database_that_does_not_answer_in_time_gives_503(bot: Bot, monke
         await holder
     await bot.until(ok)
 
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+async def test_a_postgresql_database_gone_gives_503_naming_only_the_error_type(bot: Bot, database: Target) -> None:
+    assert isinstance(database, str)
+    drop_database(database)  # WITH (FORCE): the bot's connection is cut
+    body = await bot.until(failed("database"))
+    problem = body["failed"]["database"]
+    assert problem.startswith("lỗi: ") and " " not in problem.removeprefix("lỗi: "), problem
+    assert urlsplit(database).path.lstrip("/") not in problem, "not the server's message: it names the database"
+
+
+async def test_a_hung_file_probe_is_not_started_again(bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A filesystem that never answers holds the probe's thread: later checks fail at once, without a new one."""
+    from bot import health
+    from storage import observe
+
+    monkeypatch.setattr(health, "PROBE_SECONDS", 0.2)
+    release, started = threading.Event(), []
+
+    def hung(path: Path) -> None:
+        started.append(path)
+        release.wait(30)
+
+    monkeypatch.setattr(observe, "file_answers", hung)
+    try:
+        first = await bot.until(failed("database"))
+        assert "không trả lời trong" in first["failed"]["database"]
+        for _ in range(5):
+            status, body = await bot.health()
+            assert status == 503 and "chưa xong" in body["failed"]["database"], body
+        assert len(started) == 1, "one thread, however often /healthz is asked"
+    finally:
+        release.set()
+    await bot.until(ok)

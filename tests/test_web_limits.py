@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from bot.web import MAX_BODY, WebHandler, WebServer
+from bot.web import BODY_LIMITS, MAX_BODY, WebHandler, WebServer
 
 SECRET = "webhook-secret-42"
 HEADER = "X-Hook-Secret"
@@ -45,7 +45,7 @@ class Served:
 async def served() -> AsyncIterator[Served]:
     seen: list[int] = []
     server = WebServer(lambda: {"test": "running"})
-    server.add([("/hook", Hook, {"seen": seen})])
+    server.add([("/hook", Hook, {"seen": seen}), ("/admin/ke-hoach", Hook, {"seen": seen})])
     clock = Clock()
     server.warnings.clock = clock
     port = await server.start("127.0.0.1", 0)
@@ -77,6 +77,21 @@ async def test_an_oversized_body_gets_413_and_reaches_no_handler(served: Served)
     assert (await served.http.get("/healthz")).status_code == 200
 
 
+async def test_the_plan_upload_takes_a_10_mb_file_and_no_more(served: Served) -> None:
+    headers, cap = {HEADER: SECRET}, BODY_LIMITS["/admin/ke-hoach"]
+    assert cap >= 10 << 20
+    assert (await served.http.post("/admin/ke-hoach", content=b"x" * cap, headers=headers)).status_code == 200
+    assert (await served.http.post("/admin/ke-hoach?x=1", content=chunks(10 << 20), headers=headers)).status_code == 200
+    assert served.seen == [cap, 10 << 20]
+    big = await served.http.post("/admin/ke-hoach", content=b"x" * (cap + 1), headers=headers)
+    assert big.status_code == 413
+    assert (await served.http.post("/admin/ke-hoach", content=chunks(cap + 1), headers=headers)).status_code == 413
+    # the larger cap is that path's only
+    assert (await served.http.post("/hook", content=b"x" * (MAX_BODY + 1), headers=headers)).status_code == 413
+    assert (await served.http.post("/admin/ke-hoach/cong-bo", content=b"x" * (2 << 20))).status_code == 413
+    assert len(served.seen) == 2
+
+
 def warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
 
@@ -102,3 +117,11 @@ async def test_many_bad_secrets_are_logged_once_a_minute(served: Served, caplog:
     later = warnings(caplog)[1:]
     assert len(later) == 1 and "199" in later[0], "the next line tells how many were left out"
     assert served.seen == []
+
+
+async def test_the_413_line_leaves_out_the_query(served: Served, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    big = await served.http.post("/hook", params={"token": "ma-bi-mat-413"}, content=b"x" * (2 << 20))
+    assert big.status_code == 413
+    refused = [r.getMessage() for r in caplog.records if r.name == "bot.web" and "413" in r.getMessage()]
+    assert len(refused) == 1 and refused[0].endswith("/hook") and "ma-bi-mat-413" not in refused[0], refused

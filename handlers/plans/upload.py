@@ -12,20 +12,18 @@ the session's draft (not in the plans table) until «Công bố», so «Hủy»,
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from content.models import Plan
 from handlers.core import flow
 from handlers.core.context import Ctx
 from handlers.core.flow import CHOICE, Answer, Draft, Finish, Flow, Invalid, Next, Outcome, Step
 from handlers.core.messages import Attachment, Choice, Reply
-from handlers.org import sheet
-from handlers.plans import importer, preview, reading
+from handlers.plans import importer, preview
+from handlers.plans import received as received_file
 from handlers.plans.active import period
 from handlers.plans.parse import Parsed
 from storage import plans as stored_plans
-from storage.org import same_place
 from storage.sessions import Session
 
 NAME = "nhapkehoach"
@@ -47,11 +45,6 @@ async def received(ctx: Ctx, session: Session, answer: Answer) -> tuple[list[Rep
     return await flow.advance(FLOW, ctx, started, answer)
 
 
-def _safe_name(attachment: Attachment) -> str:
-    name = PurePosixPath((attachment.name or "ke-hoach").replace("\\", "/")).name
-    return "".join(ch for ch in name if ch.isalnum() or ch in " ._-()")[-120:].strip() or "ke-hoach"
-
-
 def _invalid(name: str, problems: list[str]) -> Invalid:
     shown = "\n".join(f"• {p}" for p in problems[:MAX_SHOWN])
     more = f"\n… và {len(problems) - MAX_SHOWN} lỗi khác." if len(problems) > MAX_SHOWN else ""
@@ -60,9 +53,8 @@ def _invalid(name: str, problems: list[str]) -> Invalid:
 
 
 async def _fetch(ctx: Ctx, attachment: Attachment, name: str) -> bytes:
-    if attachment.size is not None and attachment.size > sheet.MAX_BYTES:
-        raise Invalid(f"Tệp {name}: {attachment.size / 1024 / 1024:.1f} MB, lớn quá "
-                      f"{sheet.MAX_BYTES // 1024 // 1024} MB.")
+    if attachment.size is not None and (big := received_file.too_big(attachment.size)) is not None:
+        raise Invalid(f"Tệp {name}: {big}")
     if ctx.fetch is None:
         raise Invalid("Kênh này chưa tải được tệp về. Bạn nhập kế hoạch bằng lệnh `python -m bot plan import TỆP`.")
     try:
@@ -71,21 +63,11 @@ async def _fetch(ctx: Ctx, attachment: Attachment, name: str) -> bytes:
         raise Invalid(f"Chưa tải được tệp {name} ({type(exc).__name__}). Bạn gửi lại tệp nhé.") from None
 
 
-def _in_scope(ctx: Ctx, province: str) -> bool:
-    return ctx.person.everywhere or same_place(ctx.person.province, province)
-
-
 async def _read(ctx: Ctx, name: str, data: bytes) -> importer.Outcome:
-    defaults = {"province": ctx.person.province or ""}  # a province admin's file need not name its province
-    with tempfile.TemporaryDirectory(prefix="ke-hoach-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(data)
-        try:
-            return await importer.read(ctx.db, path, defaults=defaults)
-        except reading.Refused as refused:
-            raise Invalid(f"Tệp {name} không nhận được: {refused} Chưa có gì được lưu.") from None
-        except importer.Invalid as bad:
-            raise _invalid(name, bad.parsed.problems) from None
+    try:
+        return await received_file.read(ctx.db, ctx.person, name, data)
+    except received_file.NotRead as bad:
+        raise (_invalid(name, bad.problems) if bad.problems else Invalid(bad.note)) from None
 
 
 async def ask_file(ctx: Ctx, draft: Draft) -> Reply:
@@ -96,14 +78,18 @@ async def take_file(ctx: Ctx, answer: Answer, draft: Draft) -> Outcome:
     attachment = answer.attachment
     if attachment is None or attachment.kind != "document":
         raise Invalid("Ở bước này cần gửi tệp (đính kèm tệp .xlsx hoặc .docx), không phải chữ hay ảnh.")
-    name = _safe_name(attachment)
+    name = received_file.safe_name(attachment.name)
     outcome = await _read(ctx, name, await _fetch(ctx, attachment, name))
-    if not _in_scope(ctx, outcome.plan.province):
-        raise Invalid(f"Kế hoạch trong tệp {name} là của tỉnh {outcome.plan.province}; bạn quản trị tỉnh "
-                      f"{ctx.person.province}, nên chỉ nhập được kế hoạch của tỉnh mình.")
+    if not received_file.in_scope(ctx.person, outcome.plan.province):
+        raise Invalid(received_file.out_of_scope(ctx.person, name, outcome.plan.province))
+    return Next({**draft, **draft_of(name, outcome)})
+
+
+def draft_of(name: str, outcome: importer.Outcome) -> Draft:
+    """The checked plan as it waits for «Công bố» (`outcome_of` gives it back)."""
     reach = outcome.reach
-    return Next({**draft, "name": name, "sha256": outcome.sha256, "plan": outcome.plan.model_dump_json(),
-                 "reach": [reach.units, reach.communes, reach.commune_units]})
+    return {"name": name, "sha256": outcome.sha256, "plan": outcome.plan.model_dump_json(),
+            "reach": [reach.units, reach.communes, reach.commune_units]}
 
 
 def outcome_of(draft: Draft) -> importer.Outcome:
@@ -148,7 +134,7 @@ async def finish(ctx: Ctx, draft: Draft, nonce: str) -> tuple[list[Reply], Draft
 
 async def guard(ctx: Ctx, draft: Draft) -> str | None:
     """An admin moved to another province between the preview and «Công bố» publishes nothing."""
-    if "plan" not in draft or _in_scope(ctx, Plan.model_validate_json(draft["plan"]).province):
+    if "plan" not in draft or received_file.in_scope(ctx.person, Plan.model_validate_json(draft["plan"]).province):
         return None
     return "Kế hoạch này không thuộc tỉnh bạn đang quản trị."
 

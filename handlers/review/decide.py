@@ -30,19 +30,20 @@ def returned_text(report: reports.Report, title: str, comment: str) -> str:
 
 async def decide(db: Db, plans: PlanSet, report: reports.Report, approve: bool, comment_text: str,
                  reviewer_id: int, now: dt.datetime) -> reviews.Review:
-    """Record the decision (raises Invalid with the reason shown to the admin)."""
-    newest = (await reports.versions(db, report))[0]
-    if newest.id != report.id:
-        raise Invalid(f"Báo cáo này đã có bản mới hơn (BC-{newest.id:06d}); hãy duyệt bản mới.")
+    """Record the decision (raises Invalid with the reason shown to the admin). Whether the report is still the
+    current version, and whether this decision is already its latest, is checked in the decision's own transaction
+    (`reviews.decide`), so two admins at once record one decision and queue one message."""
     comment = text_answer(Answer(comment_text), "nhận xét", limit=MAX_COMMENT) if comment_text.strip() else None
-    decision = reviews.APPROVED if approve else reviews.RETURNED
-    last = (await reviews.latest(db, [report.id])).get(report.id)
-    if last is not None and (last.decision, last.comment) == (decision, comment):
-        return last  # the same form sent twice (a double click): one decision, one message
-    if approve:
-        return await reviews.decide(db, report.id, reviews.APPROVED, comment, reviewer_id, now)
-    if comment is None:
+    if not approve and comment is None:
         raise Invalid("Hãy ghi nhận xét: cán bộ cần biết phải bổ sung gì.")
-    notice = outbox.Item(f"review:{report.id}:{now.timestamp():.0f}", "notice", report.reporter_id,
-                         returned_text(report, task_title(plans, report), comment), now)
-    return await reviews.decide(db, report.id, reviews.RETURNED, comment, reviewer_id, now, notice)
+    notice = None if approve else outbox.Item(
+        f"review:{report.id}:{now.timestamp():.0f}", "notice", report.reporter_id,
+        returned_text(report, task_title(plans, report), comment or ""), now)
+    try:
+        return await reviews.decide(db, report.id, reviews.APPROVED if approve else reviews.RETURNED, comment,
+                                    reviewer_id, now, notice)
+    except reviews.Superseded:
+        current = await reports.current(db, [report.unit_id])
+        newest = current.get((report.plan_id, report.task_id, report.unit_id, report.period))
+        number = f" (BC-{newest.id:06d})" if newest is not None else ""
+        raise Invalid(f"Báo cáo này đã có bản mới hơn{number}; hãy duyệt bản mới.") from None

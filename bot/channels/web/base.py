@@ -12,12 +12,15 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 from typing import Any, ClassVar
 
 from tornado.web import RequestHandler, create_signed_value, decode_signed_value
 
+from bot.channels.web.drafts import Drafts
 from bot.channels.web.jobs import Jobs
 from bot.channels.web.limits import Limits
+from bot.web import log_failure
 from handlers.core.router import Core
 
 HERE = Path(__file__).parent
@@ -35,9 +38,11 @@ class Web:
     limits: Limits
     evidence_dir: Path | None = None  # EVIDENCE_DIR: the only folder evidence files are served from
     jobs: Jobs = field(init=False)
+    drafts: Drafts = field(init=False)
 
     def __post_init__(self) -> None:
         self.jobs = Jobs(self.now)
+        self.drafts = Drafts(self.now)
 
     def now(self) -> dt.datetime:
         return self.core.clock()
@@ -88,6 +93,10 @@ class Page(RequestHandler):
         signed = create_signed_value(self.web.secret, name, value)
         self.set_cookie(name, signed, expires_days=days, httponly=True, secure=self.web.secure,
                         samesite=self.cookie_samesite())
+
+    def log_exception(self, typ: type[BaseException] | None, value: BaseException | None,
+                      tb: TracebackType | None) -> None:
+        log_failure(self, typ, value, tb)  # never the query string (a sign-in token) nor the address
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         self.finish(self.render_string("message.html", title="Không thực hiện được", text=_explain(status_code)))

@@ -3,8 +3,8 @@
 An asyncio task in the server process, its state in memory, and no table: the web server is one process (SQLite
 is held by one process), a file is a few megabytes at most and is fetched within minutes, and a job lost to a
 restart is started again with one click; a stored job would need its own clean-up of files nobody fetched.
-A job is seen only by the person who started it, is kept `KEEP` after it ends, and a person runs at most
-`PER_PERSON` at once, so memory stays bounded.
+A job is seen only by the person who started it, is kept `KEEP` after it ends (never served after that), a
+person runs at most `PER_PERSON` at once and keeps at most `FINISHED_KEPT` ended ones, so memory stays bounded.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 log = logging.getLogger(__name__)
 KEEP = dt.timedelta(minutes=30)
 PER_PERSON = 2
+FINISHED_KEPT = 5  # a person's ended jobs kept (the newest)
 Work = Callable[[Callable[[int], None]], Awaitable[bytes]]  # given a "n more done" callback, makes the file
 
 
@@ -67,6 +68,7 @@ class Jobs:
         return job
 
     def get(self, job_id: str, owner: int) -> Job | None:
+        self._forget_old()
         job = self._jobs.get(job_id)
         return job if job is not None and job.owner == owner else None
 
@@ -81,6 +83,9 @@ class Jobs:
             log.exception("Xuất tệp %s lỗi", job.name)
             job.state = "failed"
         job.ended = self.clock()
+        ended = sorted((j.ended, j.id) for j in self._jobs.values() if j.owner == job.owner and j.ended is not None)
+        for _, key in ended[:max(0, len(ended) - FINISHED_KEPT)]:
+            del self._jobs[key]
 
     def _forget_old(self) -> None:
         now = self.clock()

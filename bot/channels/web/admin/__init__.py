@@ -10,7 +10,7 @@ from bot.channels.web.admin.exports import ExportFile, ExportStart, ExportStatus
 from bot.channels.web.admin.gaps import Gaps, Handled
 from bot.channels.web.admin.pages import Chart, Progress, WordReport
 from bot.channels.web.admin.people import BulkSheet, Invite, PeoplePage, Revoke
-from bot.channels.web.admin.plans import PlansPage, Publish
+from bot.channels.web.admin.plans import Cancel, PlansPage, Publish
 from bot.channels.web.admin.reports import CommunePage, EvidenceFile, UnitPage
 from bot.channels.web.admin.review import ReportPage
 from bot.channels.web.admin.session import Login, Logout
@@ -38,6 +38,7 @@ def routes(web: Web) -> list[Route]:
         (r"/admin/nguoi-dung/ma-moi\.xlsx", BulkSheet, page),
         ("/admin/ke-hoach", PlansPage, page),
         ("/admin/ke-hoach/cong-bo", Publish, page),
+        ("/admin/ke-hoach/huy", Cancel, page),
         ("/admin/cau-hoi", Gaps, page),
         ("/admin/cau-hoi/xong", Handled, page),
         ("/admin/thong-bao", Composer, page),

@@ -90,5 +90,6 @@ class BulkSheet(PeopleBase):
         data = await core.renderer.run(Render(bulk.workbook, (cards, self.bot_username(), core.config.zone),
                                               "document"))
         self.set_header("Content-Type", XLSX)
-        self.set_header("Content-Disposition", f'attachment; filename="ma-moi-{now:%Y%m%d}.xlsx"')
+        day = now.astimezone(core.config.zone)  # the date the admin's calendar shows, not UTC's
+        self.set_header("Content-Disposition", f'attachment; filename="ma-moi-{day:%Y%m%d}.xlsx"')
         self.finish(data)

@@ -4,6 +4,7 @@ outside the viewer's scope is 404, exactly like one that does not exist."""
 
 from __future__ import annotations
 
+import asyncio
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,9 @@ from handlers.reports.assignments import Assignment, due_first
 from storage import evidence, org, reports, reviews
 from storage.org import Unit
 from storage.reports import STATUSES
+
+# Shown in the browser; anything else (an SVG, HTML, a script) is downloaded: inline it would run on this origin
+INLINE = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"})
 
 
 @dataclass(frozen=True)
@@ -93,9 +97,10 @@ class EvidenceFile(AdminPage):
             raise HTTPError(404)
         ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         self.set_header("Content-Type", ctype)
-        inline = ctype.startswith("image/") or ctype == "application/pdf"
-        self.set_header("Content-Disposition", f'{"inline" if inline else "attachment"}; filename="{path.name}"')
-        self.finish(path.read_bytes())
+        self.set_header("Content-Disposition", f'{"inline" if ctype in INLINE else "attachment"}; '
+                        f'filename="{path.name}"')
+        self.set_header("Content-Security-Policy", "sandbox")  # a file of the public's: no scripts, ever
+        self.finish(await asyncio.to_thread(path.read_bytes))  # a big file on a slow disk: not on the event loop
 
     def _on_disk(self, item: evidence.Stored) -> Path | None:
         """The file, only from inside EVIDENCE_DIR (a stored path is never trusted to point elsewhere)."""

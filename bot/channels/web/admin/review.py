@@ -49,12 +49,16 @@ class ReportPage(AdminPage):
     async def show(self, report: reports.Report, unit: Unit, error: str | None = None, comment: str = "") -> None:
         db, core = self.web.core.db, self.web.core
         versions = await reports.versions(db, report)
+        newest = (await reports.current(db, [report.unit_id])).get(
+            (report.plan_id, report.task_id, report.unit_id, report.period), report)  # as the decision checks it
         decisions = await reviews.history(db, [v.id for v in versions])
+        who = [report.reporter_id, *(d.reviewer_id for d in decisions if d.reviewer_id is not None)]
         found = await reviews.latest(db, [v.id for v in versions])
         files = await evidence.of_reports(db, [report.id])
         assignment = find(await every_plan(db, core.kb), f"{report.plan_id}/{report.task_id}")
         self.page("report.html", report=report, unit=unit, assignment=assignment, versions=versions,
-                  current=versions[0].id == report.id, decisions=decisions, found=found, files=files.get(report.id, []),
-                  names=await people.display_names(db), statuses=STATUSES, labels=reviews.LABELS,
+                  current=newest.id == report.id, newest=newest, decisions=decisions, found=found,
+                  files=files.get(report.id, []),
+                  names=await people.display_names_of(db, who), statuses=STATUSES, labels=reviews.LABELS,
                   state=reviews.status, plan_label=render.plan_label, zone=core.config.zone, error=error,
                   comment=comment, max_comment=MAX_COMMENT)
