@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Browser
 
 from content.loader import KnowledgeBase, load
 from content.search import SearchIndex
@@ -14,6 +15,7 @@ from handlers.knowledge.documents import Documents
 from storage.db import Target, connect
 from tests.postgres_server import PostgresServer, PostgresUnavailable, drop_database, fresh_database
 from tests.speakers import Person, registered_official
+from tests.web_site import Site, chromium, serve
 
 # Tests talk only to servers on 127.0.0.1; a proxy from the environment must not intercept them.
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
@@ -96,3 +98,17 @@ async def core(kb: KnowledgeBase, index: SearchIndex, renderer: Renderer, databa
     db = await connect(database)
     yield Core(kb, db, index=index, renderer=renderer)
     await db.close()
+
+
+@pytest.fixture
+async def site(core: Core, tmp_path: Path) -> AsyncIterator[Site]:
+    """The bot's web server on 127.0.0.1 over the test's core (the admin pages' browser tests)."""
+    async with serve(core, tmp_path) as running:
+        yield running
+
+
+@pytest.fixture
+async def browser(site: Site) -> AsyncIterator[Browser]:
+    """Debian's Chromium, driven by Playwright, once the site is up."""
+    async with chromium() as running:
+        yield running

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-import pytest
 from openpyxl import load_workbook
 from playwright.async_api import Browser, expect
 
@@ -18,19 +17,7 @@ from handlers.core.router import Core
 from storage import people
 from tests.speakers import NOW, Person, invite
 from tests.test_admin_web import _province, admin, export_excel, link_for, sign_in
-from tests.web_site import Site, chromium, serve
-
-
-@pytest.fixture
-async def site(core: Core, tmp_path: Path) -> AsyncIterator[Site]:
-    async with serve(core, tmp_path) as running:
-        yield running
-
-
-@pytest.fixture
-async def browser(site: Site) -> AsyncIterator[Browser]:
-    async with chromium() as running:
-        yield running
+from tests.web_site import Site
 
 
 async def test_the_status_page_follows_the_job_then_offers_the_file(site: Site, browser: Browser,

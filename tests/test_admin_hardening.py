@@ -21,15 +21,9 @@ from handlers.core.router import Core
 from storage import evidence, org, people, reports
 from tests.speakers import NOW, Person
 from tests.test_admin_web import _evidence_on_disk, _province, admin, link_for
-from tests.web_site import Site, serve
+from tests.web_site import Site
 
 XSRF = re.compile(r'name="_xsrf" value="([^"]+)"')
-
-
-@pytest.fixture
-async def site(core: Core, tmp_path: Path) -> AsyncIterator[Site]:
-    async with serve(core, tmp_path) as running:
-        yield running
 
 
 @pytest.fixture

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
 import httpx
-import pytest
 from openpyxl import load_workbook
 from playwright.async_api import Browser, Page, expect
 
@@ -26,23 +24,11 @@ from storage import plans as stored_plans
 from tests.speakers import NOW, Person, invite, registered_official
 from tests.test_admin_web import admin, link_for, sign_in
 from tests.test_province_end_to_end import PLAN_INFO, TODAY, plan_xlsx
-from tests.web_site import Site, chromium, serve
+from tests.web_site import Site
 
 PAGES = ("/admin/nguoi-dung", "/admin/ke-hoach", "/admin/cau-hoi")
 POSTS = ("/admin/nguoi-dung/thu-hoi", "/admin/nguoi-dung/moi", "/admin/nguoi-dung/ma-moi.xlsx", "/admin/ke-hoach",
          "/admin/ke-hoach/cong-bo", "/admin/ke-hoach/huy", "/admin/cau-hoi/xong")
-
-
-@pytest.fixture
-async def site(core: Core, tmp_path: Path) -> AsyncIterator[Site]:
-    async with serve(core, tmp_path) as running:
-        yield running
-
-
-@pytest.fixture
-async def browser(site: Site) -> AsyncIterator[Browser]:
-    async with chromium() as running:
-        yield running
 
 
 def accept_dialogs(page: Page) -> None:

@@ -3,12 +3,8 @@ sorting, the completion chart drawn for what the table shows, and a commune's pa
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import docx
 import httpx
-import pytest
 from playwright.async_api import Browser, expect
 
 from handlers.core.router import Core
@@ -16,21 +12,9 @@ from handlers.reports.assignments import tasks_for
 from storage import org, people, reports
 from tests.speakers import NOW, Person
 from tests.test_admin_web import admin, link_for, sign_in
-from tests.web_site import Site, chromium, serve
+from tests.web_site import Site
 
 COMMUNES = ("Tân Hồng", "An Bình", "Mỹ Thọ", "Đốc Binh Kiều")  # Đồng Tháp's plan gives every commune tasks
-
-
-@pytest.fixture
-async def site(core: Core, tmp_path: Path) -> AsyncIterator[Site]:
-    async with serve(core, tmp_path) as running:
-        yield running
-
-
-@pytest.fixture
-async def browser(site: Site) -> AsyncIterator[Browser]:
-    async with chromium() as running:
-        yield running
 
 
 async def dong_thap(core: Core) -> tuple[list[org.Unit], Person]:

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import AsyncIterator
 from dataclasses import replace
-from pathlib import Path
 
 import httpx
 import pytest
@@ -23,19 +21,7 @@ from storage import gaps, org, outbox, people, reports, reviews
 from storage.db import Target, connect
 from tests.speakers import NOW, Person, invite
 from tests.test_admin_web import _province, admin, export_excel, link_for, sign_in
-from tests.web_site import Site, chromium, serve
-
-
-@pytest.fixture
-async def site(core: Core, tmp_path: Path) -> AsyncIterator[Site]:
-    async with serve(core, tmp_path) as running:
-        yield running
-
-
-@pytest.fixture
-async def browser(site: Site) -> AsyncIterator[Browser]:
-    async with chromium() as running:
-        yield running
+from tests.web_site import Site
 
 
 async def report_of(core: Core, commune: str) -> int:

@@ -9,11 +9,9 @@ import datetime as dt
 import hashlib
 import io
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
-import pytest
 from openpyxl import load_workbook
 from playwright.async_api import Browser, Page, expect
 
@@ -23,21 +21,9 @@ from handlers.core.router import Core
 from handlers.reports.assignments import tasks_for
 from storage import evidence, org, people, reports, web_logins
 from tests.speakers import NOW, Person, invite, registered_official
-from tests.web_site import Site, chromium, serve
+from tests.web_site import Site
 
 LINK = re.compile(r"(http://\S+/admin/login\?token=[A-Za-z0-9_-]+)")
-
-
-@pytest.fixture
-async def site(core: Core, tmp_path: Path) -> AsyncIterator[Site]:
-    async with serve(core, tmp_path) as running:
-        yield running
-
-
-@pytest.fixture
-async def browser(site: Site) -> AsyncIterator[Browser]:
-    async with chromium() as running:
-        yield running
 
 
 async def admin(core: Core, user: str = "an", province: str = "Kon Tum") -> Person:

@@ -18,16 +18,9 @@ from playwright.async_api import Page, expect
 
 from bot.channels.web.chat import BAD_BODY, NO_TOKEN
 from bot.channels.web.limits import Buckets, Limits
-from handlers.core.router import Core
 from storage import people
 from tests.test_zalo import free_port
-from tests.web_site import Site, chromium, serve
-
-
-@pytest.fixture
-async def site(core: Core, tmp_path: Path) -> AsyncIterator[Site]:
-    async with serve(core, tmp_path) as running:
-        yield running
+from tests.web_site import Site, chromium
 
 
 @pytest.fixture
