@@ -28,7 +28,7 @@ from handlers.knowledge.documents import Documents, choice
 from handlers.knowledge.plan_questions import PlanQuestions
 from handlers.plans import cards as plan_cards
 from handlers.plans import upload as plan_upload
-from handlers.plans.active import active_plans
+from handlers.plans.active import LoadedPlans, active_plans
 from handlers.registry import FLOWS, HANDLERS
 from handlers.scores import outside
 from handlers.scores.router import Scores
@@ -130,8 +130,9 @@ class Core:
         self.config = config
         self.clock = clock
         self.documents = Documents(kb)
-        self.scores = Scores(kb, db, config.zone)  # db: the imported PAPI editions, read at each score question
-        self.plan_questions = PlanQuestions()
+        loaded = LoadedPlans(kb)  # the plans a province loaded, read again only when they change
+        self.scores = Scores(kb, db, config.zone, loaded)  # db: the imported PAPI editions, read at each score question
+        self.plan_questions = PlanQuestions(loaded)
         self.index = index or SearchIndex(self.documents.docs())
         self.renderer = renderer or Renderer()
         self.observe = observe or unobserved  # the service's counters and log context (bot/metrics.py)

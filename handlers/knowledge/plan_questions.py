@@ -20,7 +20,7 @@ from handlers.core.messages import Choice, Reply
 from handlers.knowledge import brief
 from handlers.knowledge.documents import Documents, choice
 from handlers.plans import cards
-from handlers.plans.active import every_plan
+from handlers.plans.active import LoadedPlans
 from storage import org
 from storage.org import place_key
 
@@ -93,9 +93,12 @@ class PlanQuestions:
     """Reads the plans a question may be about on every question: the bundled ones and those a province loaded
     (their active version), so a plan published a minute ago answers at once."""
 
+    def __init__(self, loaded: LoadedPlans) -> None:
+        self.loaded = loaded
+
     async def ask(self, text: str, documents: Documents, ctx: Ctx) -> Reply | None:
         norm = normalize(text)
-        plans = (await every_plan(ctx.db, ctx.kb)).plans
+        plans = (await self.loaded.every(ctx.db)).plans
         named = plan_named(plans, norm)
         if named is None and any(f" {c} " in f" {norm} " for c in PLAN_CUES):
             home = await _home(ctx)

@@ -59,6 +59,23 @@ async def active_plans(db: Db, kb: KnowledgeBase, day: dt.date) -> PlanSet:
     return combine(kb.plans, loaded, day)
 
 
+class LoadedPlans:
+    """`every_plan` for questions, read again only when the plans table changed (`storage.plans.signature`, one
+    aggregate over a few rows): plan and score questions ask on every message, and the plans' bodies are tens of
+    kilobytes of JSON each. One per core, shared by the plan questions and the score answers."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._seen: tuple[object, ...] | None = None
+        self._set = PlanSet(kb.plans)
+
+    async def every(self, db: Db) -> PlanSet:
+        mark = await stored_plans.signature(db)
+        if mark != self._seen:  # a change between the two reads is caught by the next question's signature
+            self._set, self._seen = await every_plan(db, self.kb), mark
+        return self._set
+
+
 def clamp(plan: Plan, day: dt.date) -> dt.date:
     """The day, or the nearest day of the plan's period: the period a report of an ended plan counted for."""
     start, end = period(plan)

@@ -23,7 +23,7 @@ from content.normalize import normalize
 from content.scores import Edition, edition_rows
 from handlers.core.context import VIETNAM
 from handlers.core.messages import Choice, Reply
-from handlers.plans.active import every_plan
+from handlers.plans.active import LoadedPlans
 from handlers.scores import questions as score_questions
 from handlers.scores.charts import ScoreCharts
 from handlers.scores.comparisons import Comparisons
@@ -53,10 +53,12 @@ from storage.db import Database
 
 
 class Scores(Comparisons, PlanResults, Mergers, Positions, ScoreCharts, Rankings, National):
-    def __init__(self, kb: KnowledgeBase, db: Database | None = None, zone: ZoneInfo = VIETNAM) -> None:
+    def __init__(self, kb: KnowledgeBase, db: Database | None = None, zone: ZoneInfo = VIETNAM,
+                 loaded: LoadedPlans | None = None) -> None:
         super().__init__(kb)
         self.db = db
         self.zone = zone
+        self.loaded = loaded or LoadedPlans(kb)
         self._seen: tuple[object, ...] | None = None  # the editions' signature the table was built from
         self.names = names_for(kb)
         # sub-dimensions by name, longest first: "điểm tri thức công dân Hà Tĩnh 2023" asks for 1.1
@@ -104,7 +106,7 @@ class Scores(Comparisons, PlanResults, Mergers, Positions, ScoreCharts, Rankings
                       for s in stored]
             self.table = self.kb.scores.with_editions(loaded)
             self._seen = mark
-        self.plans = (await every_plan(self.db, self.kb)).plans
+        self.plans = (await self.loaded.every(self.db)).plans
 
     def answer(self, text: str) -> Reply:
         q = self.parse(text)
