@@ -14,7 +14,7 @@ import asyncio
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,12 +23,10 @@ import httpx
 import pytest
 
 from bot.runner import Runner
-from bot.settings import Settings
-from bot.web_cli import web_settings
 from handlers.core.router import Core
 from storage.db import Target
 from tests.postgres_server import drop_database
-from tests.test_zalo import free_port
+from tests.web_site import running
 
 
 @dataclass
@@ -53,17 +51,9 @@ class Bot:
 
 @pytest.fixture
 async def bot(core: Core, tmp_path: Path) -> AsyncIterator[Bot]:
-    port = free_port()
-    settings = web_settings(Settings(_env_file=None, database=tmp_path / "bot.sqlite3",  # type: ignore[call-arg]
-                                     webhook_port=port, quiet_hours="off", sweep_seconds=1))
-    core.config = replace(core.config, public_url=settings.public_url)
-    runner = Runner(settings, core=core)
-    await runner.start()
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-            yield Bot(runner, http, tmp_path / "bot.sqlite3")
-    finally:
-        await runner.stop()
+    async with running(core, tmp_path, sweep_seconds=1) as (runner, base), \
+            httpx.AsyncClient(base_url=base, timeout=10) as http:
+        yield Bot(runner, http, tmp_path / "bot.sqlite3")
 
 
 def ok(status: int, body: dict[str, Any]) -> bool:

@@ -24,7 +24,7 @@ from bot.web import WebHandler, WebServer
 from handlers.core.router import Core
 from storage import outbox
 from tests.speakers import NOW, registered_official
-from tests.test_metrics import bot_process
+from tests.web_site import bot_process
 
 TOKEN = "ma-dang-nhap-bi-mat-42"
 

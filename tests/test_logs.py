@@ -17,7 +17,7 @@ import pytest
 from bot import metrics
 from bot.logs import JsonLines
 from handlers.core.messages import Incoming, Reply
-from tests.test_metrics import ask, bot_process
+from tests.web_site import ask, bot_process
 
 PRIVATE = ("Nguyễn Văn Bình", "0912345678", "hộ nghèo thôn Kon Klor")
 

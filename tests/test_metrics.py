@@ -7,14 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
-import signal
-import subprocess
-import sys
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -23,14 +18,12 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot import metrics
 from bot.runner import Runner
-from bot.settings import Settings
 from bot.web import WebServer
-from bot.web_cli import web_settings
 from handlers.broadcasts import audience
 from handlers.core.router import Core
 from storage import outbox
 from storage.db import utc_now
-from tests.test_zalo import free_port
+from tests.web_site import ask, bot_process, running
 
 Labels = dict[str, str]
 
@@ -65,18 +58,10 @@ class Bot:
 
 @pytest.fixture
 async def bot(core: Core, tmp_path: Path) -> AsyncIterator[Bot]:
-    port = free_port()
-    settings = web_settings(Settings(_env_file=None, database=tmp_path / "bot.sqlite3",  # type: ignore[call-arg]
-                                     webhook_port=port, quiet_hours="off", sweep_seconds=1))
-    core.config = replace(core.config, public_url=settings.public_url)
     core.observe = metrics.observe  # as bot/app.py builds the core
-    runner = Runner(settings, core=core)
-    await runner.start()
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-            yield Bot(runner, http)
-    finally:
-        await runner.stop()
+    async with running(core, tmp_path, sweep_seconds=1) as (runner, base), \
+            httpx.AsyncClient(base_url=base, timeout=10) as http:
+        yield Bot(runner, http)
 
 
 async def test_counters_move_as_messages_flow(bot: Bot) -> None:
@@ -157,39 +142,6 @@ async def test_the_page_is_refused_through_a_proxy_and_to_a_wrong_token() -> Non
                     assert (await http.get("/metrics", headers=right)).text == "papi_test 1\n"
         finally:
             await server.stop()
-
-
-@contextmanager
-def bot_process(tmp_path: Path, **env: str) -> Iterator[tuple[httpx.Client, subprocess.Popen[str]]]:
-    """`python -m bot web` in tmp_path, no token, once /healthz answers 200; stopped with SIGTERM after."""
-    port = free_port()
-    clean = {k: v for k, v in os.environ.items() if not k.endswith(("_TOKEN", "_URL", "_SECRET", "_APP_ID"))}
-    clean.update(DATABASE=str(tmp_path / "papi.sqlite3"), WEBHOOK_PORT=str(port), **env)
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "web"], cwd=tmp_path, env=clean,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if http.get("/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline and proc.poll() is None, "python -m bot web did not start"
-                time.sleep(0.1)
-            yield http, proc
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=20)
-
-
-def ask(http: httpx.Client, text: str) -> None:
-    if "_xsrf" not in http.cookies:
-        http.get("/")
-    answer = http.post("/api/chat", json={"text": text}, headers={"X-XSRFToken": http.cookies["_xsrf"]})
-    assert answer.status_code == 200, answer.text
 
 
 def test_python_m_bot_counts_what_flows(tmp_path: Path) -> None:

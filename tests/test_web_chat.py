@@ -3,11 +3,6 @@ choice tapped, the XSRF token and the body checked, the limits with their messag
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,8 +14,7 @@ from playwright.async_api import Page, expect
 from bot.channels.web.chat import BAD_BODY, NO_TOKEN
 from bot.channels.web.limits import Buckets, Limits
 from storage import people
-from tests.test_zalo import free_port
-from tests.web_site import Site, chromium
+from tests.web_site import Site, bot_process, chromium
 
 
 @pytest.fixture
@@ -158,31 +152,14 @@ async def test_the_widget_opens_the_chat_in_a_corner_of_a_portal(site: Site, pag
 def test_python_m_bot_serves_the_chat_without_any_token(tmp_path: Path, command: str) -> None:
     """What a new user does: `make run` (or `python -m bot web`), open the page, ask; a real process, no .env,
     no token."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.endswith(("_TOKEN", "_URL", "_SECRET", "_APP_ID"))}
-    env.update(DATABASE=str(tmp_path / "papi.sqlite3"), WEBHOOK_PORT=str(port))
-    proc = subprocess.Popen([sys.executable, "-m", "bot", command], cwd=tmp_path, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if http.get("/healthz").json()["channels"] == {"web": "running"}:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline and proc.poll() is None, f"python -m bot {command} did not start"
-                time.sleep(0.1)
-            assert "Trợ lý PAPI" in http.get("/").text
-            answer = http.post("/api/chat", json={"text": "xa phai cong khai nhung gi", "choice": None},
-                               headers={"X-XSRFToken": http.cookies["_xsrf"]})
-            text = answer.json()["replies"][0]["text"]
-            assert "phải công khai" in text and "Nguồn: Luật Thực hiện dân chủ ở cơ sở" in text
+    with bot_process(tmp_path, command) as (http, proc):
+        assert "Trợ lý PAPI" in http.get("/").text
+        answer = http.post("/api/chat", json={"text": "xa phai cong khai nhung gi", "choice": None},
+                           headers={"X-XSRFToken": http.cookies["_xsrf"]})
+        text = answer.json()["replies"][0]["text"]
+        assert "phải công khai" in text and "Nguồn: Luật Thực hiện dân chủ ở cơ sở" in text
+        assert http.get("/healthz").json()["channels"] == {"web": "running"}
         assert (tmp_path / "papi.sqlite3.web-secret").stat().st_mode & 0o777 == 0o600
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=20)
     assert proc.returncode == 0
 
 

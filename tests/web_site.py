@@ -5,12 +5,18 @@ the test fails and says why: a browser test that skips would hide a broken CI ma
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.async_api import Browser, async_playwright
 
@@ -53,19 +59,61 @@ class Site:
 
 
 @asynccontextmanager
-async def serve(core: Core, tmp_path: Path) -> AsyncIterator[Site]:
+async def running(core: Core, tmp_path: Path, sweep_seconds: int = 60) -> AsyncIterator[tuple[Runner, str]]:
+    """The real Runner over the test's core, serving the web (no channel token) on a free port of 127.0.0.1;
+    its address."""
     port = free_port()
     settings = web_settings(Settings(_env_file=None, database=tmp_path / "bot.sqlite3",  # type: ignore[call-arg]
-                                     webhook_port=port, quiet_hours="off"))
-    clock = Clock()
-    core.clock = clock
+                                     webhook_port=port, quiet_hours="off", sweep_seconds=sweep_seconds))
     core.config = replace(core.config, public_url=settings.public_url)  # as bot/app.py builds it
     runner = Runner(settings, core=core)
     await runner.start()
     try:
-        yield Site(f"http://127.0.0.1:{port}", runner, clock)
+        yield runner, f"http://127.0.0.1:{port}"
     finally:
         await runner.stop()
+
+
+@asynccontextmanager
+async def serve(core: Core, tmp_path: Path) -> AsyncIterator[Site]:
+    clock = Clock()
+    core.clock = clock
+    async with running(core, tmp_path) as (runner, base):
+        yield Site(base, runner, clock)
+
+
+@contextmanager
+def bot_process(tmp_path: Path, command: str = "web",
+                **env: str) -> Iterator[tuple[httpx.Client, subprocess.Popen[str]]]:
+    """`python -m bot web` (or `run`) in tmp_path, no token, once /healthz answers 200; stopped with SIGTERM after."""
+    port = free_port()
+    clean = {k: v for k, v in os.environ.items() if not k.endswith(("_TOKEN", "_URL", "_SECRET", "_APP_ID"))}
+    clean.update(DATABASE=str(tmp_path / "papi.sqlite3"), WEBHOOK_PORT=str(port), **env)
+    proc = subprocess.Popen([sys.executable, "-m", "bot", command], cwd=tmp_path, env=clean,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if http.get("/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline and proc.poll() is None, f"python -m bot {command} did not start"
+                time.sleep(0.1)
+            yield http, proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+def ask(http: httpx.Client, text: str) -> None:
+    if "_xsrf" not in http.cookies:
+        http.get("/")
+    answer = http.post("/api/chat", json={"text": text}, headers={"X-XSRFToken": http.cookies["_xsrf"]})
+    assert answer.status_code == 200, answer.text
 
 
 @asynccontextmanager
