@@ -63,10 +63,15 @@ class Settings(BaseSettings):
     # how long an outbox row claimed by a worker stays its own: on PostgreSQL, a worker that died has its rows
     # taken back by another only after this (those it sent but had not yet recorded then go out twice)
     outbox_lease_seconds: int = Field(default=600, ge=5)
-    # messages per second the outbox (reminders, broadcasts) sends on each channel; replies are not counted and
-    # go first. Telegram allows about 30/s; Zalo publishes no limit, so it is paced conservatively.
+    # messages per second the outbox (reminders, broadcasts) sends on each channel, below the token's budget
+    # so that replies keep room. Telegram allows about 30/s; Zalo publishes no limit, so it is paced conservatively.
     telegram_max_rate: float = Field(default=25, gt=0)
     zalo_max_rate: float = Field(default=10, gt=0)
+    # everything sent on one token (replies and the outbox, from every worker) per second (bot/pacing.py):
+    # Telegram's documented ~30/s; Zalo's figures are our guess, as Zalo publishes none (it answers 429)
+    telegram_token_rate: float = Field(default=30, gt=0)
+    zalo_token_rate: float = Field(default=20, gt=0)
+    zalo_oa_token_rate: float = Field(default=10, gt=0)
     quiet_hours: str = "21:00-07:00"  # no reminders or broadcasts in this local window; "off" to send any time
     evidence_dir: Path | None = None  # where evidence files are downloaded; unset: kept by channel file id only
     telegram_base_file_url: str | None = None  # default: derived from TELEGRAM_BASE_URL

@@ -242,3 +242,22 @@ class FakeZalo(LocalApi):
                 pass
 
         return Handler
+
+
+class TimedZalo(FakeZalo):
+    """The fake Zalo Bot API, also noting when each accepted sendMessage arrived (monotonic seconds)."""
+
+    def __init__(self) -> None:
+        self.arrivals: list[tuple[float, str]] = []  # (time, chat id)
+        super().__init__()
+
+    def _send(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        status, payload = super()._send(method, params)
+        if method == "sendMessage" and payload.get("ok"):
+            with self._cond:
+                self.arrivals.append((time.monotonic(), str(params["chat_id"])))
+        return status, payload
+
+    def received(self) -> list[tuple[float, str]]:
+        with self._cond:
+            return list(self.arrivals)

@@ -28,6 +28,7 @@ from handlers.core.locks import Kept
 from handlers.core.messages import Attachment
 from handlers.core.router import Core
 from storage import broadcasts, db, outbox, people, reports
+from storage import pace as stored_pace
 from storage.db import MigrationError, Target, connect, migration_files, pending_at
 from storage.pg import dialect, sql
 from tests.postgres_server import drop_database, free_port, fresh_database
@@ -110,6 +111,20 @@ async def test_a_persons_turn_is_held_across_processes(database: Target, backend
         assert order == ["first"] * 3 + ["second"]
     async with asyncio.timeout(10), first.hold("zalo:1"):  # nothing left held by the cancelled wait
         pass
+    await first.close()
+    await second.close()
+
+
+async def test_two_workers_take_send_slots_from_one_budget(database: Target, backend: str) -> None:
+    """The send budget of a bot token (bot/pacing.py): two workers asking at once get distinct slots one step
+    apart, after the slots already handed out; a token not used for a while starts again from now."""
+    first, second = await connect(database), await connect(database)
+    step = 0.05
+    slots = sorted(await asyncio.gather(*(stored_pace.take(db_, "zalo:abc", 1000.0, step)
+                                          for db_ in (first, second) for _ in range(10))))
+    assert slots == pytest.approx([1000.0 + n * step for n in range(20)])
+    assert await stored_pace.take(second, "zalo:other", 1000.0, step) == pytest.approx(1000.0)  # its own budget
+    assert await stored_pace.take(first, "zalo:abc", 2000.0, step) == pytest.approx(2000.0)  # idle since: now
     await first.close()
     await second.close()
 

@@ -1,10 +1,12 @@
-"""Two real `python -m bot run` workers on one PostgreSQL, against the fake Zalo Bot API on 127.0.0.1: exactly
+"""Two and three real `python -m bot run` workers on one PostgreSQL, against the fake Zalo Bot API on 127.0.0.1: exactly
 one sweeps at a time (the advisory lock of `Database.lead`), and when that one is killed (SIGKILL) in the
 middle of a broadcast the other takes over: 0 recipients lost, and a recipient gets the message twice only if
 it was in flight (sent, not yet recorded) at the kill, which the lease (OUTBOX_LEASE_SECONDS) gives back.
-Then 50 officials filing reports at once through both workers' webhooks, each person's messages alternating
-between the two (as a proxy in front of them would spread them), two of them sent at the same moment to both:
-0 lost, 0 doubled, every person answered in order (the turn lock of `Database.hold`).
+Replies from both workers share the bot token's send budget (ZALO_TOKEN_RATE, bot/pacing.py): together they
+stay under it, where each pacing alone would send twice as fast. Then 50 officials filing reports at once
+through both workers' webhooks, each person's messages alternating between the two (as a proxy in front of
+them would spread them), two of them sent at the same moment to both: 0 lost, 0 doubled, every person
+answered in order (the turn lock of `Database.hold`).
 """
 
 from __future__ import annotations
@@ -32,12 +34,13 @@ from content.loader import load
 from handlers.invitations import flow as invite_flow
 from storage import people
 from storage.db import connect, utc_now
-from tests.fake_zalo import FakeZalo
+from tests.fake_zalo import FakeZalo, TimedZalo
 from tests.plans_in_force import keep_in_force
 from tests.postgres_server import drop_database, free_port, fresh_database
+from tests.rates import bucket_peak, busiest
 
-N = 600
-RATE = 150  # ZALO_MAX_RATE: 600 messages in about 4 s, time enough to kill the sweeping worker mid-way
+N = 10_000
+RATE = 400  # ZALO_MAX_RATE: 10,000 messages in about 25 s, time enough to kill the sweeping worker mid-way
 LEASE = 5
 ROOT = Path(__file__).parents[1]
 
@@ -49,8 +52,9 @@ def zalo_id(i: int) -> str:
 async def seed(url: str) -> None:
     db = await connect(url)
     try:
-        for i in range(1, N + 1):
-            await people.identify(db, "zalo", zalo_id(i), utc_now())
+        for first in range(1, N + 1, 100):  # a hundred at a time over the connection pool
+            await asyncio.gather(*(people.identify(db, "zalo", zalo_id(i), utc_now())
+                                   for i in range(first, min(first + 100, N + 1))))
     finally:
         await db.close()
 
@@ -104,14 +108,16 @@ def running(envs: Sequence[dict[str, str]], folder: Path) -> Iterator[tuple[list
             log.close()
 
 
-def test_two_workers_one_sweeper_and_a_killed_one_loses_nothing(postgres: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("count", [2, 3])
+def test_one_sweeper_and_a_killed_one_loses_nothing(count: int, postgres: str, tmp_path: Path) -> None:
     url = fresh_database(postgres)
     try:
         asyncio.run(seed(url))
         with FakeZalo() as api:
             env = environment(api, url, ZALO_MAX_RATE=str(RATE), OUTBOX_LEASE_SECONDS=str(LEASE))
-            with running([env, env], tmp_path) as (workers, logs):
-                wait(lambda: len(api.sent("deleteWebhook")) >= 2, 60, "hai tiến trình khởi động kênh Zalo", logs)
+            with running([env] * count, tmp_path) as (workers, logs):
+                wait(lambda: len(api.sent("deleteWebhook")) >= count, 60, f"{count} tiến trình khởi động kênh Zalo",
+                     logs)
                 queued = subprocess.run([sys.executable, "-m", "bot", "broadcast", "--to", "all", "--text", "Họp"],
                                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
                 assert queued.returncode == 0, queued.stderr
@@ -124,16 +130,17 @@ def test_two_workers_one_sweeper_and_a_killed_one_loses_nothing(postgres: str, t
                 leader.wait(10)
                 sent_at_kill = len(api.sent())
                 assert sent_at_kill < N, "the broadcast ended before the kill: raise N"
-                survivor = next(w for w in workers if w is not leader)
+                survivors = [w for w in workers if w is not leader]
 
                 def settled() -> bool:
                     return asyncio.run(outbox_state(url))[0] == {"sent": N}
 
                 wait(settled, N / RATE * 2 + LEASE + 30, "mọi tin được gửi sau khi tiến trình bị giết", logs)
                 time.sleep(1.5)  # a late duplicate would show up here
-                assert survivor.poll() is None, tail(logs[workers.index(survivor)])
-                survivor.send_signal(signal.SIGTERM)
-                assert survivor.wait(30) == 0, tail(logs[workers.index(survivor)])
+                for survivor in survivors:
+                    assert survivor.poll() is None, tail(logs[workers.index(survivor)])
+                    survivor.send_signal(signal.SIGTERM)
+                    assert survivor.wait(30) == 0, tail(logs[workers.index(survivor)])
             per_chat = Counter(str(params["chat_id"]) for params in api.sent())
         _, owners = asyncio.run(outbox_state(url))
     finally:
@@ -143,8 +150,8 @@ def test_two_workers_one_sweeper_and_a_killed_one_loses_nothing(postgres: str, t
     twice = sum(n - 1 for n in per_chat.values())
     # at most the rows sent but not yet recorded when the sweeper died: 2 × concurrency (bot/delivery.py)
     assert twice <= 2 * Sweeper.concurrency, f"{twice} duplicates"
-    assert len(owners) == 2, f"the survivor did not take over the sweep: {owners}"
-    print(f"{N} recipients, leader killed after {sent_at_kill} sends; {twice} sent twice, 0 lost")
+    assert len(owners) == 2, f"not one survivor took over the sweep: {owners}"
+    print(f"{N} recipients, {count} workers, leader killed after {sent_at_kill} sends; {twice} sent twice, 0 lost")
 
 
 PEOPLE = 50
@@ -252,3 +259,41 @@ def listening(port: int) -> bool:
 
 def webhook_body(api: FakeZalo, chat: str, text: str) -> bytes:
     return json.dumps({"ok": True, "result": api.message(chat, "message.text.received", text=text)}).encode()
+
+
+TOKEN_RATE = 10  # ZALO_TOKEN_RATE: 40 people's answers in about 4 s; each worker pacing alone would take 2 s
+ASKERS = 40
+
+
+def test_replies_of_two_workers_keep_to_one_token_rate(postgres: str, tmp_path: Path) -> None:
+    url = fresh_database(postgres)
+    try:
+        ports = [free_port(), free_port()]
+        hooks = [f"http://127.0.0.1:{port}/zalo" for port in ports]
+        with TimedZalo() as api:
+            envs = [environment(api, url, ZALO_WEBHOOK_URL=hooks[0], ZALO_WEBHOOK_SECRET=SECRET,
+                                WEBHOOK_PORT=str(port), ZALO_TOKEN_RATE=str(TOKEN_RATE)) for port in ports]
+            with running(envs, tmp_path) as (workers, logs):
+                wait(lambda: len(api.sent("setWebhook")) >= 2, 60, "hai tiến trình đăng ký webhook", logs)
+                wait(lambda: all(listening(port) for port in ports), 30, "hai máy chủ web nhận webhook", logs)
+                chats = [zalo_id(10_000 + i) for i in range(ASKERS)]
+
+                def ask(i: int) -> int:
+                    return FakeZalo.post(hooks[i % 2], webhook_body(api, chats[i], "papi là gì"), SECRET)
+
+                with ThreadPoolExecutor(ASKERS) as crowd:
+                    assert list(crowd.map(ask, range(ASKERS))) == [200] * ASKERS
+                wait(lambda: {chat for _, chat in api.received()} >= set(chats), 60, "mọi người được trả lời", logs)
+                time.sleep(0.5)
+                for worker, log in zip(workers, logs, strict=True):
+                    assert worker.poll() is None, tail(log)
+            times = sorted(t for t, _ in api.received())
+    finally:
+        drop_database(url)
+    rate = (len(times) - 1) / (times[-1] - times[0])
+    figures = (f"{len(times)} replies over 2 workers at {rate:.1f}/s (ZALO_TOKEN_RATE {TOKEN_RATE}); busiest 1 s"
+               f" window {busiest(times, 1.0)}; peak of a bucket leaking {TOKEN_RATE * 1.1:.0f}/s:"
+               f" {bucket_peak(times, TOKEN_RATE * 1.1):.1f}")
+    print(figures)
+    assert busiest(times, 1.0) <= TOKEN_RATE + 2, f"over the token's rate in some second: {figures}"
+    assert bucket_peak(times, TOKEN_RATE * 1.1) <= 3, f"over the token's rate over some window: {figures}"

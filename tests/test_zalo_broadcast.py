@@ -16,7 +16,6 @@ not stalled. Takes about 45 s (2,000 at 50/s).
 from __future__ import annotations
 
 import asyncio
-import bisect
 import os
 import signal
 import sqlite3
@@ -26,14 +25,15 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import pytest
 
 from bot.delivery import Sweeper
 from storage import people
 from storage.db import connect, utc_now
-from tests.fake_zalo import FakeZalo
+from tests.fake_zalo import TimedZalo
+from tests.rates import bucket_peak, busiest, windows
 
 N = 2000
 RATE = 50  # ZALO_MAX_RATE: 2,000 messages in about 40 s
@@ -45,25 +45,6 @@ def zalo_id(i: int) -> str:
     return f"b0{i:018x}"  # Zalo ids are 20 hex characters
 
 
-class TimedZalo(FakeZalo):
-    """The fake Zalo Bot API, also noting when each accepted sendMessage arrived (monotonic seconds)."""
-
-    def __init__(self) -> None:
-        self.arrivals: list[tuple[float, str]] = []  # (time, chat id)
-        super().__init__()
-
-    def _send(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        status, payload = super()._send(method, params)
-        if method == "sendMessage" and payload.get("ok"):
-            with self._cond:
-                self.arrivals.append((time.monotonic(), str(params["chat_id"])))
-        return status, payload
-
-    def received(self) -> list[tuple[float, str]]:
-        with self._cond:
-            return list(self.arrivals)
-
-
 async def seed(database: Path) -> None:
     db = await connect(database)
     try:
@@ -71,26 +52,6 @@ async def seed(database: Path) -> None:
             await people.identify(db, "zalo", zalo_id(i), utc_now())
     finally:
         await db.close()
-
-
-def windows(times: list[float], seconds: float, since: float = float("-inf")) -> list[int]:
-    """How many messages each window [t, t + seconds) holds, for t each message's time from `since` on (the
-    busiest window of all starts at a message); `times` sorted."""
-    return [bisect.bisect_left(times, t + seconds) - i for i, t in enumerate(times) if t >= since]
-
-
-def busiest(times: list[float], seconds: float) -> int:
-    return max(windows(times, seconds), default=0)
-
-
-def bucket_peak(times: list[float], leak: float) -> float:
-    """The highest level a leaky bucket draining `leak` a second reaches when each message adds 1: at most
-    the capacity C exactly when every window of T seconds holds at most leak × T + C messages."""
-    level, last, peak = 0.0, times[0], 0.0
-    for t in times:
-        level = max(level - (t - last) * leak, 0.0) + 1
-        last, peak = t, max(peak, level)
-    return peak
 
 
 def outbox(database: Path) -> tuple[dict[str, int], list[tuple[int, int, str | None]]]:

@@ -30,6 +30,7 @@ from tornado.web import HTTPError
 from bot.channels.base import Blocked, Channel, Fetcher, ImagePublisher, RetryLater, Route, Sender
 from bot.channels.plain import split_text
 from bot.logs import redact_in_logs
+from bot.pacing import Pace, token_pace
 from bot.settings import Settings
 from bot.web import WebHandler
 from handlers.core import commands
@@ -152,6 +153,21 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.exception("Không gửi được lời xin lỗi")
 
 
+class TokenLimiter(AIORateLimiter):
+    """Every call that sends to a chat first takes a slot of the token's budget (bot/pacing.py), shared by the
+    replies of every worker and the outbox; a RetryAfter is still waited out and retried (3 times)."""
+
+    def __init__(self, pace: Pace) -> None:
+        super().__init__(overall_max_rate=0, group_max_rate=0, max_retries=3)
+        self.pace = pace
+
+    async def process_request(self, callback: Any, args: Any, kwargs: dict[str, Any], endpoint: str,
+                              data: dict[str, Any], rate_limit_args: int | None) -> Any:
+        if data.get("chat_id") is not None:
+            await self.pace()
+        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+
+
 def build(settings: Settings, core: Core, updater: bool = True) -> Application:
     """The Application over the one core the composition root built.
 
@@ -159,6 +175,8 @@ def build(settings: Settings, core: Core, updater: bool = True) -> Application:
     updates to `app.update_queue`.
     """
     assert settings.telegram_bot_token is not None
+    token = settings.telegram_bot_token.get_secret_value()
+    rate = max(settings.telegram_token_rate, settings.telegram_max_rate)  # never below the outbox's own pace
 
     async def post_init(app: Application) -> None:
         core.bot_usernames[CHANNEL] = app.bot.username
@@ -168,12 +186,11 @@ def build(settings: Settings, core: Core, updater: bool = True) -> Application:
 
     builder = (
         ApplicationBuilder()
-        .token(settings.telegram_bot_token.get_secret_value())
+        .token(token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_file_url)
-        # Replies are not paced by us (a person waits for them; Telegram's RetryAfter is retried); what the bot
-        # sends on its own is paced by the sweep, below the platform's limit, so it never starves replies.
-        .rate_limiter(AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3))
+        # what the bot sends on its own is also paced by the sweep, below the token's budget, so replies keep room
+        .rate_limiter(TokenLimiter(token_pace(core.db, CHANNEL, token, rate)))
         .concurrent_updates(PerChat())
         .post_init(post_init)
     )

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from bot.channels.zalo.models import BotInfo, Envelope, Update, WebhookInfo
 from bot.logs import redact_in_logs
+from bot.pacing import Pace
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class ZaloClient:
         backoff: float = 1.0,
         max_backoff: float = 30.0,
         timeout: float = 15.0,
+        pace: Pace | None = None,
     ) -> None:
         self._prefix = f"{base_url.rstrip('/')}{token}/"
         self._token = token
@@ -67,6 +69,7 @@ class ZaloClient:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self._http = httpx.AsyncClient(timeout=timeout)
+        self.pace = pace  # the token's send budget, shared by every worker (bot/pacing.py)
 
     def __repr__(self) -> str:  # the default would not leak the token, but be explicit: never show it
         return "ZaloClient(token=***)"
@@ -156,13 +159,19 @@ class ZaloClient:
         return WebhookInfo.model_validate(await self.call("getWebhookInfo") or {})
 
     async def send_message(self, chat_id: str, text: str) -> Any:
+        await self._paced()
         return await self.call("sendMessage", {"chat_id": chat_id, "text": text})
 
     async def send_photo(self, chat_id: str, photo_url: str, caption: str | None = None) -> Any:
         params = {"chat_id": chat_id, "photo": photo_url}
         if caption:
             params["caption"] = caption
+        await self._paced()
         return await self.call("sendPhoto", params, timeout=60)  # Zalo fetches the image before it answers
+
+    async def _paced(self) -> None:
+        if self.pace is not None:
+            await self.pace()
 
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> Any:
         return await self.call("sendChatAction", {"chat_id": chat_id, "action": action}, attempts=1)

@@ -26,6 +26,7 @@ from bot.channels.zalo.api import REFUSED, TEXT_LIMIT, Retryable, Unauthorized, 
 from bot.channels.zalo.mentions import strip_mention
 from bot.channels.zalo.models import Event, Update, parse_webhook
 from bot.evidence import url_fetcher
+from bot.pacing import token_pace
 from bot.settings import Settings
 from bot.web import WebHandler
 from handlers.core.locks import KeyedLock
@@ -143,7 +144,10 @@ class ZaloChannel(Channel, Intake[Update]):
     @classmethod
     def create(cls, settings: Settings, core: Core, publish_image: ImagePublisher | None) -> ZaloChannel:
         assert settings.zalo_bot_token is not None
-        client = ZaloClient(settings.zalo_bot_token.get_secret_value(), settings.zalo_base_url)
+        token = settings.zalo_bot_token.get_secret_value()
+        # never below the outbox's own pace, which would otherwise not be what ZALO_MAX_RATE says
+        rate = max(settings.zalo_token_rate, settings.zalo_max_rate)
+        client = ZaloClient(token, settings.zalo_base_url, pace=token_pace(core.db, cls.name, token, rate))
         secret = settings.zalo_webhook_secret.get_secret_value() if settings.zalo_webhook_secret else None
         return cls(client, core, publish_image=publish_image, webhook_url=settings.zalo_webhook_url, secret=secret)
 

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from bot.channels.zalo_oa.models import ApiAnswer, TokenAnswer
 from bot.logs import redact_in_logs
+from bot.pacing import Pace
 
 log = logging.getLogger(__name__)
 
@@ -73,13 +74,14 @@ def error_for(code: int) -> type[OAError]:
 class OAClient:
     def __init__(
         self, api_url: str = "https://openapi.zalo.me", oauth_url: str = "https://oauth.zaloapp.com", *,
-        attempts: int = 3, backoff: float = 1.0, timeout: float = 15.0,
+        attempts: int = 3, backoff: float = 1.0, timeout: float = 15.0, pace: Pace | None = None,
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self.oauth_url = oauth_url.rstrip("/")
         self.attempts = attempts
         self.backoff = backoff
         self.http = httpx.AsyncClient(timeout=timeout)
+        self.pace = pace  # the OA's send budget, shared by every worker (bot/pacing.py)
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -116,6 +118,8 @@ class OAClient:
     async def send_text(self, token: str, user_id: str, text: str) -> Any:
         """A customer-service message (/v3.0/oa/message/cs), the type that answers a person who wrote."""
         body = {"recipient": {"user_id": user_id}, "message": {"text": text}}
+        if self.pace is not None:
+            await self.pace()
         return await self.post_json(f"{self.api_url}/v3.0/oa/message/cs", token, body, "message/cs")
 
     async def user_name(self, token: str, user_id: str) -> str | None:

@@ -29,6 +29,7 @@ from bot.channels.zalo_oa.models import Event, EventName
 from bot.channels.zalo_oa.tokens import TokenKeeper
 from bot.channels.zalo_oa.zns import Zns
 from bot.evidence import url_fetcher
+from bot.pacing import token_pace
 from bot.settings import Settings
 from handlers.core.locks import KeyedLock
 from handlers.core.messages import APOLOGY, Attachment, Incoming, Reply
@@ -86,7 +87,9 @@ class ZaloOAChannel(Channel, Intake[Event]):
     def create(cls, settings: Settings, core: Core, publish_image: ImagePublisher | None) -> ZaloOAChannel:
         s = settings
         assert s.zalo_oa_app_id is not None and s.zalo_oa_app_secret is not None and s.zalo_oa_secret_key is not None
-        client = OAClient(s.zalo_oa_api_url, s.zalo_oa_oauth_url)
+        rate = max(s.zalo_oa_token_rate, s.zalo_oa_max_rate)  # never below the outbox's own pace
+        pace = token_pace(core.db, cls.name, s.zalo_oa_app_id, rate)
+        client = OAClient(s.zalo_oa_api_url, s.zalo_oa_oauth_url, pace=pace)
         keeper = TokenKeeper(
             client, core.db, s.zalo_oa_app_id, s.zalo_oa_app_secret.get_secret_value(),
             seed_access=s.zalo_oa_access_token.get_secret_value() if s.zalo_oa_access_token else None,
