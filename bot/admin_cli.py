@@ -23,7 +23,7 @@ from handlers.progress import export
 from handlers.reminders import planner as reminders
 from handlers.reminders.quiet import hold
 from storage import event_dates, org, people
-from storage.db import Target, connect, utc_now
+from storage.db import Target, connect, target, utc_now
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -39,37 +39,37 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--all-units", action="store_true", help="mỗi đơn vị xã của --province một mã, ghi vào --out")
     p.add_argument("--out", type=Path, help="tệp .xlsx cho --all-units: mã, hạn, link Telegram, hướng dẫn Zalo, mã QR")
     people_cli.add_sheet_options(p)
-    p.add_argument("--db", type=Path)
+    p.add_argument("--db", type=target, help="tệp SQLite hoặc postgresql://… (mặc định: DATABASE)")
     p = sub.add_parser("export", help="xuất tiến độ báo cáo ra xlsx hoặc csv")
     p.add_argument("--period", help="kỳ báo cáo, ví dụ 2024-Q2 hoặc 2024 (mặc định: mọi kỳ)")
     p.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
     p.add_argument("--province", help="chỉ một tỉnh")
     p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--db", type=Path)
+    p.add_argument("--db", type=target, help="tệp SQLite hoặc postgresql://… (mặc định: DATABASE)")
     p = sub.add_parser("reminders", help="xem trước nhắc việc sẽ gửi vào một thời điểm")
     p.add_argument("action", choices=["preview"])
     p.add_argument("--at", required=True, help="giờ Việt Nam, ví dụ \"2024-06-01 08:00\"")
     p.add_argument("--days", type=float, default=1, help="xem trong bao nhiêu ngày kể từ --at (mặc định 1)")
-    p.add_argument("--db", type=Path)
+    p.add_argument("--db", type=target, help="tệp SQLite hoặc postgresql://… (mặc định: DATABASE)")
     p = sub.add_parser("broadcast", help="gửi thông báo (bot đang chạy sẽ gửi đi)")
     p.add_argument("--to", required=True, help="all | province:TỈNH | district:HUYỆN | commune:XÃ | role:official|"
                    "leader|admin|citizen | not-reported")
     p.add_argument("--text", required=True)
     p.add_argument("--at", help="giờ Việt Nam, ví dụ \"2024-06-01 08:00\" (mặc định: ngay)")
     p.add_argument("--province", help="giới hạn trong một tỉnh")
-    p.add_argument("--db", type=Path)
+    p.add_argument("--db", type=target, help="tệp SQLite hoặc postgresql://… (mặc định: DATABASE)")
     p = sub.add_parser("event", help="ghi ngày của một sự kiện mà hạn báo cáo tính từ đó")
     p.add_argument("action", choices=["set"])
     p.add_argument("name", choices=["papi_published"])
     p.add_argument("date", type=dt.date.fromisoformat, help="YYYY-MM-DD")
     p.add_argument("--year", type=int, required=True, help="năm khảo sát PAPI, ví dụ 2024")
-    p.add_argument("--db", type=Path)
+    p.add_argument("--db", type=target, help="tệp SQLite hoặc postgresql://… (mặc định: DATABASE)")
     p = sub.add_parser("people", help="xem, thu hồi quyền người đã đăng ký; nhập danh sách cán bộ từ tệp")
     p.add_argument("action", choices=["list", "revoke", "import"])
     p.add_argument("id", nargs="?", metavar="ID|FILE", help="số người dùng (revoke) hoặc tệp .xlsx, .csv (import)")
     people_cli.add_import_options(p)
     p.add_argument("--bot-username", help="tên bot Telegram cho link mời trong --out (mặc định: TELEGRAM_BOT_USERNAME)")
-    p.add_argument("--db", type=Path)
+    p.add_argument("--db", type=target, help="tệp SQLite hoặc postgresql://… (mặc định: DATABASE)")
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int | None:

@@ -20,7 +20,7 @@ from handlers.core.router import NOTICE
 from handlers.knowledge import brief
 from handlers.knowledge.documents import Documents
 from storage import gaps
-from storage.db import InUse, MigrationError, ProcessLock, Target, Unavailable, connect
+from storage.db import InUse, MigrationError, ProcessLock, Target, Unavailable, connect, target
 
 log = logging.getLogger("bot")
 # each module adds its subcommands and runs them when named (ops_cli runs before the settings are read: `config
@@ -122,13 +122,13 @@ def _main(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Trợ lý PAPI")
     sub = parser.add_subparsers(dest="command", required=True)
     p_chat = sub.add_parser("chat", help="trò chuyện trên console")
-    p_chat.add_argument("--db", type=Path, help="tệp SQLite (mặc định: DATABASE)")
+    p_chat.add_argument("--db", type=target, help="tệp SQLite hoặc postgresql://… (mặc định: DATABASE)")
     p_chat.add_argument("--user", default="local", help="mã người dùng trên console")
     p_chat.add_argument("--json", action="store_true", help="mỗi trả lời một dòng JSON (text, choices, kind…)")
     sub.add_parser("run", help="chạy các kênh đã cấu hình")
     p_content = sub.add_parser("content", help="kiểm tra nội dung, xem câu hỏi chưa trả lời được")
     p_content.add_argument("action", choices=["check", "gaps"])
-    p_content.add_argument("--db", type=Path)
+    p_content.add_argument("--db", type=target, help="tệp SQLite hoặc postgresql://… (mặc định: DATABASE)")
     p_content.add_argument("--limit", type=int, default=50)
     p_content.add_argument("--data", type=Path, help="thư mục nội dung (mặc định: nội dung đi kèm)")
     for commands in (*FEATURES, ops_cli):

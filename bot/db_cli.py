@@ -17,13 +17,13 @@ from pathlib import Path
 
 from bot.settings import Settings
 from storage import pgcopy
-from storage.db import ProcessLock, Target, connect, is_postgres, pending_at
+from storage.db import ProcessLock, Target, connect, is_postgres, pending_at, target
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     mig = sub.add_parser("migrate", help="nâng cấp lược đồ cơ sở dữ liệu (--check: chỉ liệt kê)")
     mig.add_argument("--check", action="store_true", help="không áp dụng gì; mã thoát 1 nếu còn migration chờ")
-    mig.add_argument("--db", help="tệp SQLite hoặc postgresql://… (mặc định: DATABASE)")
+    mig.add_argument("--db", type=target, help="tệp SQLite hoặc postgresql://… (mặc định: DATABASE)")
     db = sub.add_parser("db", help="chép dữ liệu giữa SQLite và PostgreSQL")
     actions = db.add_subparsers(dest="db_action", required=True)
     cp = actions.add_parser("copy", help="chép mọi bảng của một tệp SQLite vào một cơ sở dữ liệu PostgreSQL trống")
@@ -33,8 +33,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int | None:
     if args.command == "migrate":
-        target: Target = settings.database if args.db is None else args.db if is_postgres(args.db) else Path(args.db)
-        return asyncio.run(check(target) if args.check else migrate(target))
+        database: Target = args.db or settings.database
+        return asyncio.run(check(database) if args.check else migrate(database))
     if args.command == "db":
         return asyncio.run(copy(args.source, args.target))
     return None

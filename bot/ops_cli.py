@@ -12,7 +12,7 @@ from pathlib import Path
 from bot import config_check
 from bot.settings import Settings
 from storage import backup as backups
-from storage.db import InUse, ProcessLock, is_postgres, utc_now
+from storage.db import InUse, ProcessLock, is_postgres, target, utc_now
 
 PG_DUMP = ("cơ sở dữ liệu PostgreSQL được sao lưu, khôi phục bằng pg_dump và pg_restore của PostgreSQL "
            "(README, «Chạy như một dịch vụ»)")
@@ -23,10 +23,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", type=Path, nargs="?", help="một tệp sao lưu (hoặc dùng --dir)")
     p.add_argument("--dir", type=Path, help="thư mục: bản sao ghi ngày giờ papi-YYYYmmdd-HHMMSS.sqlite3")
     p.add_argument("--keep", type=int, default=14, help="với --dir: giữ bao nhiêu bản mới nhất (mặc định 14)")
-    p.add_argument("--db", type=Path)
+    p.add_argument("--db", type=target, help="tệp SQLite hoặc postgresql://… (mặc định: DATABASE)")
     p = sub.add_parser("restore", help="khôi phục cơ sở dữ liệu từ một bản sao lưu (bot phải đang dừng)")
     p.add_argument("file", type=Path)
-    p.add_argument("--db", type=Path)
+    p.add_argument("--db", type=target, help="tệp SQLite hoặc postgresql://… (mặc định: DATABASE)")
     p = sub.add_parser("config", help="kiểm tra cấu hình: token, địa chỉ webhook, khoá bí mật, cơ sở dữ liệu")
     p.add_argument("action", choices=["check"])
 

@@ -15,7 +15,7 @@ from bot.settings import Settings
 from handlers.org import importer, official, sheet
 from handlers.org.load import load_map, summary
 from handlers.org.template import DEFAULT, TemplateError, UnitsTemplate, load_template
-from storage.db import Target, connect
+from storage.db import Target, connect, target
 from storage.divisions import Problem
 
 
@@ -26,11 +26,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     load.add_argument("--province", help="chỉ một tỉnh, gõ thế nào cũng được: \"Lai Châu\", \"tinh lai chau\"")
     load.add_argument("--units", type=Path, default=DEFAULT, help="mẫu đơn vị của mỗi xã (mặc định: "
                       "content/data/units.yaml)")
-    load.add_argument("--db", type=Path)
+    load.add_argument("--db", type=target, help="tệp SQLite hoặc postgresql://… (mặc định: DATABASE)")
     imp = actions.add_parser("import", help="thêm xã và đơn vị từ tệp .xlsx hoặc .csv (cột tỉnh, xã, đơn vị)")
     imp.add_argument("file", type=Path)
     imp.add_argument("--units", type=Path, default=DEFAULT, help="mẫu đơn vị (để viết tên đơn vị như mẫu)")
-    imp.add_argument("--db", type=Path)
+    imp.add_argument("--db", type=target, help="tệp SQLite hoặc postgresql://… (mặc định: DATABASE)")
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int | None:

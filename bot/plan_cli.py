@@ -15,7 +15,7 @@ from bot.settings import Settings
 from content.loader import load
 from handlers.plans import importer, preview, reading, template
 from storage import plans as stored_plans
-from storage.db import Target, connect, utc_now
+from storage.db import Target, connect, target, utc_now
 
 STATE_NAMES = {"draft": "bản nháp", "active": "đang áp dụng", "superseded": "đã thay thế", "archived": "lưu trữ"}
 
@@ -34,16 +34,16 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--id", help="mã kế hoạch (mặc định: tỉnh-năm, ví dụ lai-chau-2025)")
     imp.add_argument("--papi-year", help="năm PAPI kế hoạch nhắm tới, khi tệp không ghi")
     imp.add_argument("--at", help="xem trước nhắc việc từ giờ này (giờ Việt Nam, \"2025-06-01 08:00\"; mặc định: ngay)")
-    imp.add_argument("--db", type=Path)
+    imp.add_argument("--db", type=target, help="tệp SQLite hoặc postgresql://… (mặc định: DATABASE)")
     pub = actions.add_parser("publish", help="công bố một kế hoạch đã nhập (phiên bản mới nhất, hoặc --version)")
     pub.add_argument("id")
     pub.add_argument("--version", type=int)
-    pub.add_argument("--db", type=Path)
+    pub.add_argument("--db", type=target, help="tệp SQLite hoặc postgresql://… (mặc định: DATABASE)")
     lst = actions.add_parser("list", help="các kế hoạch đã nhập, mọi phiên bản")
-    lst.add_argument("--db", type=Path)
+    lst.add_argument("--db", type=target, help="tệp SQLite hoặc postgresql://… (mặc định: DATABASE)")
     arc = actions.add_parser("archive", help="lưu trữ một kế hoạch: không giao việc, không nhắc nữa")
     arc.add_argument("id")
-    arc.add_argument("--db", type=Path)
+    arc.add_argument("--db", type=target, help="tệp SQLite hoặc postgresql://… (mặc định: DATABASE)")
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int | None:

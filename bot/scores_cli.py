@@ -22,7 +22,7 @@ from content.scores import edition_body, map_size
 from handlers.org.sheet import Refused
 from handlers.scores import edition_import
 from storage import editions
-from storage.db import connect, utc_now
+from storage.db import connect, target, utc_now
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -32,9 +32,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("file", type=Path)
     imp.add_argument("--year", type=int, required=True, help="năm khảo sát PAPI (ví dụ 2025)")
     imp.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không lưu")
-    imp.add_argument("--db", type=Path)
+    imp.add_argument("--db", type=target, help="tệp SQLite hoặc postgresql://… (mặc định: DATABASE)")
     lst = actions.add_parser("list", help="các kỳ đã nhập, mọi phiên bản")
-    lst.add_argument("--db", type=Path)
+    lst.add_argument("--db", type=target, help="tệp SQLite hoặc postgresql://… (mặc định: DATABASE)")
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int | None:

@@ -78,11 +78,16 @@ def is_postgres(target: Target) -> bool:
     return str(target).startswith(("postgresql://", "postgres://"))
 
 
+def target(text: str) -> Target:
+    """What a `--db` option or DATABASE names: a postgresql:// URL as it is, anything else a SQLite file."""
+    return text if is_postgres(text) else Path(text)
+
+
 def _refuse_folded(target: Target) -> None:
-    """A URL read as a file path (`--db` takes a file) has had its "//" folded by Path(): refused before it
-    becomes a folder named postgresql:."""
+    """A URL that went through Path() has had its "//" folded ("postgresql:/…"): refused before it becomes a
+    folder named postgresql:."""
     if str(target).startswith(("postgresql:/", "postgres:/")) and not is_postgres(target):
-        raise Unavailable("--db nhận một tệp SQLite; với PostgreSQL hãy đặt DATABASE=postgresql://…")
+        raise Unavailable(f"«{target}» không phải địa chỉ PostgreSQL đúng dạng: hãy viết postgresql://…")
 
 
 def utc_now() -> dt.datetime:

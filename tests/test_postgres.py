@@ -159,11 +159,19 @@ def test_an_unreachable_server_ends_the_command_with_one_line() -> None:
     assert "secret" not in done.stderr
 
 
-def test_a_url_given_to_a_file_option_is_refused_not_made_a_folder(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "bot", "chat", "--db", "postgresql://papi@127.0.0.1/papi"],
-                          cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
-                          timeout=120, check=False)
-    assert done.returncode == 5 and "DATABASE=postgresql://" in done.stderr, done.stderr
+def test_every_db_option_takes_a_postgresql_url(tmp_path: Path, postgres: str) -> None:
+    """`--db postgresql://…` works as DATABASE does (it used to be read as a file path and refused): migrate,
+    then ordinary commands, from a folder where nothing may be created (no file, no folder named postgresql:)."""
+    url = fresh_database(postgres)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE": str(tmp_path / "not-this.sqlite3")}
+    try:
+        for args in (("migrate", "--db", url), ("migrate", "--check", "--db", url), ("plan", "list", "--db", url),
+                     ("scores", "list", "--db", url)):
+            done = subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp_path, env=env, capture_output=True,
+                                  text=True, timeout=120, check=False)
+            assert done.returncode == 0, (args, done.stderr)
+    finally:
+        drop_database(url)
     assert list(tmp_path.iterdir()) == []
 
 
