@@ -23,7 +23,7 @@ from handlers.progress import export
 from handlers.reminders import planner as reminders
 from handlers.reminders.quiet import hold
 from storage import event_dates, org, people
-from storage.db import Target, connect, target, utc_now
+from storage.db import Target, connected, target, utc_now
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -101,13 +101,10 @@ async def preview(args: argparse.Namespace, database: Target, settings: Settings
     zone = settings.zone
     """Exactly what the sweep would queue for that window, read from the same planner."""
     at = local_time(args.at, zone)
-    db = await connect(database)
-    try:
+    async with connected(database) as db:
         items = await reminders.plan(db, load(), at, zone, until=at + dt.timedelta(days=args.days), since=at,
                                      quiet=settings.quiet_window)
         who = {m.id: m for m in await people.members(db, None)}
-    finally:
-        await db.close()
     if not items:
         print(f"Không có nhắc việc nào từ {at:%H:%M %d/%m/%Y} đến {at + dt.timedelta(days=args.days):%H:%M %d/%m/%Y}.")
         return 0
@@ -128,41 +125,33 @@ async def broadcast(args: argparse.Namespace, database: Target, settings: Settin
         print(f"Lỗi: {bad}", file=sys.stderr)
         return 2
     kb = load()
-    db = await connect(database)
-    try:
+    async with connected(database) as db:
         now = utc_now()
         ids = await broadcasts.recipients(db, kb, audience, args.province, now.astimezone(zone).date())
         send_at = hold(when.astimezone(zone), settings.quiet_window)
         number = await broadcasts.create(db, None, args.text, audience, ids, send_at, now)
-    finally:
-        await db.close()
     print(f"Thông báo số {number}: {len(ids)} người nhận ({audience.describe()}); bot đang chạy sẽ gửi đi.")
     return 0
 
 
 async def event(args: argparse.Namespace, database: Target) -> int:
-    db = await connect(database)
-    try:
+    async with connected(database) as db:
         await event_dates.record(db, args.name, args.year, args.date)
-    finally:
-        await db.close()
     print(f"Đã ghi: {args.name} năm {args.year} = {args.date:%d/%m/%Y}")
     return 0
 
 
 async def invite(args: argparse.Namespace, database: Target, settings: Settings) -> int:
     kb = load()
-    db = await connect(database)
-    try:
-        now = utc_now()
-        code, where = await invite_flow.from_command_line(
-            db, kb, args.commune, args.unit, args.role, args.province, args.create, args.days, now, args.district
-        )
-    except directory.NotFound as missing:
-        print(f"Lỗi: {missing}", file=sys.stderr)
-        return 2
-    finally:
-        await db.close()
+    async with connected(database) as db:
+        try:
+            now = utc_now()
+            code, where = await invite_flow.from_command_line(
+                db, kb, args.commune, args.unit, args.role, args.province, args.create, args.days, now, args.district
+            )
+        except directory.NotFound as missing:
+            print(f"Lỗi: {missing}", file=sys.stderr)
+            return 2
     username = args.bot_username or settings.telegram_bot_username
     print(invite_flow.announce(code, where, args.role, now, settings.zone, username, args.days))
     return 0
@@ -170,15 +159,12 @@ async def invite(args: argparse.Namespace, database: Target, settings: Settings)
 
 async def export_cmd(args: argparse.Namespace, database: Target, zone: ZoneInfo) -> int:
     kb = load()
-    db = await connect(database)
-    try:
+    async with connected(database) as db:
         province = args.province
         units = [u for u in await org.units(db, province) if u.commune]
         with tqdm(total=len(units), desc="Xuất", unit=" đơn vị", file=sys.stderr, disable=None) as bar:
             rows = await export.rows(db, kb, province, args.period, utc_now().astimezone(zone).date(), zone,
                                      progress=bar.update)
-    finally:
-        await db.close()
     data = export.xlsx(rows) if args.format == "xlsx" else export.csv_bytes(rows)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(data)
@@ -187,8 +173,7 @@ async def export_cmd(args: argparse.Namespace, database: Target, zone: ZoneInfo)
 
 
 async def people_cmd(args: argparse.Namespace, database: Target) -> int:
-    db = await connect(database)
-    try:
+    async with connected(database) as db:
         if args.action == "list":
             for m in await people.members(db, None):
                 where = " – ".join(x for x in (m.unit, m.commune, m.province) if x)
@@ -201,6 +186,4 @@ async def people_cmd(args: argparse.Namespace, database: Target) -> int:
         await people.set_role(db, target.id, "citizen")
         print(f"Đã thu hồi quyền của người dùng #{target.id}")
         return 0
-    finally:
-        await db.close()
 

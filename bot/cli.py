@@ -20,7 +20,7 @@ from handlers.core.router import NOTICE
 from handlers.knowledge import brief
 from handlers.knowledge.documents import Documents
 from storage import gaps
-from storage.db import InUse, MigrationError, ProcessLock, Target, Unavailable, connect, target
+from storage.db import InUse, MigrationError, ProcessLock, Target, Unavailable, connected, target
 
 log = logging.getLogger("bot")
 # each module adds its subcommands and runs them when named (ops_cli runs before the settings are read: `config
@@ -50,11 +50,8 @@ def content_check(data: Path | None = None) -> int:
 
 
 async def content_gaps(database: Target, limit: int, zone: str) -> int:
-    db = await connect(database)
-    try:
+    async with connected(database) as db:
         rows = await gaps.most_asked(db, limit)
-    finally:
-        await db.close()
     if not rows:
         print("Chưa có câu hỏi nào chưa trả lời được.")
         return 0

@@ -16,7 +16,7 @@ from pydantic import SecretStr, ValidationError
 
 from bot.settings import Settings
 from storage import backup, observe
-from storage.db import connect, is_postgres
+from storage.db import connected, is_postgres
 
 _BOT_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")  # <bot id>:<key>, as @BotFather and Zalo Bot Creator give it
 # what each secret protects decides its shortest sensible length; the platforms' own minimums are lower
@@ -96,11 +96,8 @@ async def postgres(s: Settings) -> list[Finding]:
     """A connection and a read, applying nothing. The error by its type only: a server's message may quote
     the connection string, password included."""
     try:
-        db = await connect(s.database, migrate_schema=False)
-        try:
+        async with connected(s.database, migrate_schema=False) as db:
             version = await observe.schema_version(db)
-        finally:
-            await db.close()
     except Exception as exc:
         return [Finding(False, f"DATABASE: PostgreSQL không trả lời ({type(exc).__name__})")]
     return [Finding(True, f"DATABASE: PostgreSQL trả lời (lược đồ {version})")]

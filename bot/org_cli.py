@@ -15,7 +15,7 @@ from bot.settings import Settings
 from handlers.org import importer, official, sheet
 from handlers.org.load import load_map, summary
 from handlers.org.template import DEFAULT, TemplateError, UnitsTemplate, load_template
-from storage.db import Target, connect, target
+from storage.db import Target, connected, target
 from storage.divisions import Problem
 
 
@@ -56,31 +56,26 @@ async def load(database: Target, template: UnitsTemplate, typed: str | None) -> 
         province = official.province(typed) if typed is not None else None
     except official.UnknownProvince as unknown:
         return _fail(f"{unknown}\n{official.listing()}")
-    db = await connect(database)
-    try:
+    async with connected(database) as db:
         total = 1 if province else len(official.provinces())
         with tqdm(total=total, desc="Nạp", unit=" tỉnh", file=sys.stderr, disable=None) as bar:
             tally = await load_map(db, template, province, progress=bar.update)
-    finally:
-        await db.close()
     _warn(tally.problems)
     print(summary(tally, "Đã nạp bản đồ hành chính 2025"))
     return 0
 
 
 async def import_(database: Target, template: UnitsTemplate, path: Path) -> int:
-    db = await connect(database)
-    try:
-        tally = await importer.import_file(db, path, template)
-    except sheet.Refused as refused:
-        return _fail(f"{path.name}: {refused}")
-    except importer.Invalid as invalid:
-        status = print_invalid(path.name, invalid.problems)
-        if invalid.unknown_province:
-            print(official.listing(), file=sys.stderr)
-        return status
-    finally:
-        await db.close()
+    async with connected(database) as db:
+        try:
+            tally = await importer.import_file(db, path, template)
+        except sheet.Refused as refused:
+            return _fail(f"{path.name}: {refused}")
+        except importer.Invalid as invalid:
+            status = print_invalid(path.name, invalid.problems)
+            if invalid.unknown_province:
+                print(official.listing(), file=sys.stderr)
+            return status
     print(summary(tally, f"Đã nhập {path.name}"))
     return 0
 

@@ -16,7 +16,7 @@ from handlers.org import sheet
 from handlers.people import importer
 from handlers.people.phones import shown
 from handlers.people.places import Places, Unknown
-from storage.db import Target, connect, utc_now
+from storage.db import Target, connected, utc_now
 
 
 def add_import_options(p: argparse.ArgumentParser) -> None:
@@ -43,15 +43,13 @@ async def import_people(args: argparse.Namespace, database: Target, settings: Se
     if not args.id:
         return _fail("cần tệp danh sách: python -m bot people import DANH_SACH.xlsx")
     now = utc_now()
-    db = await connect(database)
-    try:
-        result = await importer.import_file(db, path, now, args.days, args.reissue)
-    except sheet.Refused as refused:
-        return _fail(f"{path.name}: {refused}")
-    except importer.Invalid as invalid:
-        return _invalid(path, invalid)
-    finally:
-        await db.close()
+    async with connected(database) as db:
+        try:
+            result = await importer.import_file(db, path, now, args.days, args.reissue)
+        except sheet.Refused as refused:
+            return _fail(f"{path.name}: {refused}")
+        except importer.Invalid as invalid:
+            return _invalid(path, invalid)
     for line in result.kept_revoked:
         print(f"Bỏ qua: {line}", file=sys.stderr)
     print(f"Đã nhập {path.name}: {len(result.people)} người (thêm {result.added}, cập nhật {result.updated}, "
@@ -83,14 +81,12 @@ async def invite_all_units(args: argparse.Namespace, database: Target, settings:
     if args.role == "admin":
         return _fail("--all-units cấp mã cho cán bộ hoặc lãnh đạo các đơn vị xã, không cho quản trị.")
     now = utc_now()
-    db = await connect(database)
-    try:
-        province = (await Places.read(db)).province(args.province)
-        cards = await bulk.for_all_units(db, province, args.role, args.days, now)
-    except Unknown as unknown:
-        return _fail(str(unknown))
-    finally:
-        await db.close()
+    async with connected(database) as db:
+        try:
+            province = (await Places.read(db)).province(args.province)
+            cards = await bulk.for_all_units(db, province, args.role, args.days, now)
+        except Unknown as unknown:
+            return _fail(str(unknown))
     _write(args.out, bulk.workbook(cards, _username(args, settings), settings.zone, args.zalo_bot,
                                    f"Mã mời {province}"), len(cards))
     return 0

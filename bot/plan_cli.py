@@ -15,7 +15,7 @@ from bot.settings import Settings
 from content.loader import load
 from handlers.plans import importer, preview, reading, template
 from storage import plans as stored_plans
-from storage.db import Target, connect, target, utc_now
+from storage.db import Target, connected, target, utc_now
 
 STATE_NAMES = {"draft": "bản nháp", "active": "đang áp dụng", "superseded": "đã thay thế", "archived": "lưu trữ"}
 
@@ -80,8 +80,7 @@ async def import_(args: argparse.Namespace, database: Target, settings: Settings
     now = (dt.datetime.strptime(args.at, "%Y-%m-%d %H:%M").replace(tzinfo=zone) if args.at else utc_now())
     given = {"province": args.province or "", "id": args.id or "", "papi_year": args.papi_year or ""}
     kb = load()
-    db = await connect(database)
-    try:
+    async with connected(database) as db:
         try:
             outcome = await importer.read(db, args.file, given)
         except reading.Refused as refused:
@@ -94,8 +93,6 @@ async def import_(args: argparse.Namespace, database: Target, settings: Settings
         if not args.dry_run:
             await importer.save(db, outcome, args.file.name, args.publish, now)
         items = await preview.reminders(db, kb, outcome.plan, now, zone)
-    finally:
-        await db.close()
     if args.json:
         print(json.dumps(preview.as_dict(outcome, items, zone), ensure_ascii=False, indent=2))
         return 0
@@ -119,8 +116,7 @@ def _saved_line(outcome: importer.Outcome, dry_run: bool) -> str:
 
 
 async def publish(plan_id: str, version: int | None, database: Target) -> int:
-    db = await connect(database)
-    try:
+    async with connected(database) as db:
         stored = await stored_plans.get(db, plan_id, version)
         if stored is None:
             return _fail(f"không có kế hoạch «{plan_id}»{f' phiên bản {version}' if version else ''}; "
@@ -128,19 +124,14 @@ async def publish(plan_id: str, version: int | None, database: Target) -> int:
         if not await stored_plans.publish(db, stored.id, stored.version, utc_now()):
             print(f"Kế hoạch {stored.id} phiên bản {stored.version} đã đang áp dụng.")
             return 0
-    finally:
-        await db.close()
     print(f"Đã công bố kế hoạch {stored.id} phiên bản {stored.version} (hiệu lực {stored.valid_from:%d/%m/%Y} – "
           f"{stored.valid_until:%d/%m/%Y}); phiên bản trước (nếu có) đã được thay thế.")
     return 0
 
 
 async def archive(plan_id: str, database: Target) -> int:
-    db = await connect(database)
-    try:
+    async with connected(database) as db:
         changed = await stored_plans.archive(db, plan_id)
-    finally:
-        await db.close()
     if not changed:
         return _fail(f"không có kế hoạch «{plan_id}» chưa lưu trữ")
     print(f"Đã lưu trữ kế hoạch {plan_id}: không còn giao việc hay nhắc hạn.")
@@ -148,11 +139,8 @@ async def archive(plan_id: str, database: Target) -> int:
 
 
 async def listing(database: Target) -> int:
-    db = await connect(database)
-    try:
+    async with connected(database) as db:
         rows = await stored_plans.listing(db)
-    finally:
-        await db.close()
     if not rows:
         print("Chưa nhập kế hoạch nào (các kế hoạch mẫu đi kèm vẫn có trong /kehoach).")
         return 0

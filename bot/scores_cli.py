@@ -22,7 +22,7 @@ from content.scores import edition_body, map_size
 from handlers.org.sheet import Refused
 from handlers.scores import edition_import
 from storage import editions
-from storage.db import connect, target, utc_now
+from storage.db import connected, target, utc_now
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -78,8 +78,7 @@ async def import_file(path: Path, year: int, database: Path | str, dry_run: bool
         print("Chạy thử: chưa lưu gì. Bỏ --dry-run để lưu.")
         return Imported(0)
     body = edition_body(parsed.rows, parsed.sub_names)
-    db = await connect(database)
-    try:
+    async with connected(database) as db:
         # only the year's newest version counts: the same multi-year file for another year, or an earlier file
         # again (a correction rolled back), is new
         same = await editions.newest(db, year)
@@ -88,8 +87,6 @@ async def import_file(path: Path, year: int, database: Path | str, dry_run: bool
                   f"{same.created_at.astimezone(zone):%d/%m/%Y}, từ «{same.source_name}»).")
             return Imported(0, same)
         stored = await editions.add(db, year, map_size(year), path.name, sha, body, now or utc_now())
-    finally:
-        await db.close()
     replaced = " thay cho dữ liệu đi kèm của năm này;" if year in kb.scores.years else ""
     print(f"Đã nhập PAPI {year} phiên bản {stored.version} (nguồn: «{path.name}», sha256 {sha[:12]}…):{replaced} "
           "bot trả lời theo kỳ này ngay từ câu hỏi tiếp theo, không cần khởi động lại.")
@@ -109,11 +106,8 @@ def _summary(path: Path, parsed: edition_import.Parsed) -> str:
 
 
 async def listing(database: Path | str, zone: ZoneInfo) -> int:
-    db = await connect(database)
-    try:
+    async with connected(database) as db:
         rows = await editions.listing(db)
-    finally:
-        await db.close()
     if not rows:
         print("Chưa nhập kỳ PAPI nào (các câu trả lời dùng dữ liệu đi kèm 2011–2024).")
         return 0

@@ -10,7 +10,7 @@ from bot.settings import Settings
 from handlers.core.commands import BY_NAME
 from handlers.web_login.link import login_url
 from storage import people, web_logins
-from storage.db import connect, utc_now
+from storage.db import connected, utc_now
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -33,8 +33,7 @@ def web_settings(settings: Settings) -> Settings:
 
 
 async def login_link(settings: Settings, person_id: int) -> int:
-    db = await connect(settings.database)
-    try:
+    async with connected(settings.database) as db:
         person = await people.get(db, person_id)
         listed = person is not None and any(
             f"{c}:{e}" in settings.admin_ids for c, e in await people.identities(db, person.id))
@@ -44,8 +43,6 @@ async def login_link(settings: Settings, person_id: int) -> int:
             print(f"Người số {person_id} không có quyền vào trang quản trị (chỉ lãnh đạo xã và quản trị).")
             return 2
         token = await web_logins.create_link(db, person.id, utc_now())
-    finally:
-        await db.close()
     print("Liên kết đăng nhập (dùng một lần, trong 10 phút):")
     print(login_url(local_url(settings), token))
     return 0

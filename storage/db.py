@@ -364,6 +364,16 @@ async def connect(target: Target, migrate_schema: bool = True) -> Database:
     return await connect_sqlite(target, migrate_schema)
 
 
+@asynccontextmanager
+async def connected(target: Target, migrate_schema: bool = True) -> AsyncIterator[Database]:
+    """`connect`, closed at the end of the block: what a command does with its database."""
+    db = await connect(target, migrate_schema)
+    try:
+        yield db
+    finally:
+        await db.close()
+
+
 async def connect_sqlite(path: str | Path, migrate_schema: bool = True) -> SqliteDatabase:
     """Open (creating the file and its folder) and migrate. On any failure the connection is closed before the
     error propagates: an open aiosqlite connection keeps a thread that would stop the process from exiting."""
