@@ -133,13 +133,14 @@ class ImageStore:
     """Images waiting for Zalo to fetch them: in memory, under random names, for a limited time. Given a
     database shared by several workers (PostgreSQL), each image is also written there (storage/images.py), so
     whichever worker Zalo's fetch reaches serves it. The write starts as the URL is handed out, before the
-    channel asks Zalo to send it: a local INSERT ends long before Zalo's servers come back for the image."""
+    channel asks Zalo to send it, and a worker asked for a name it cannot find yet looks again for a moment."""
 
     def __init__(self, public_url: str, ttl: float = 3600, limit: int = 200, db: Database | None = None) -> None:
         self.public_url = public_url.rstrip("/")
         self.ttl = ttl
         self.limit = limit
         self.db = db
+        self.write_wait = 2.0  # seconds a name not found is looked for again in the database (see `find`)
         self._items: OrderedDict[str, tuple[bytes, str, float]] = OrderedDict()
         self._writes: set[asyncio.Task[None]] = set()
 
@@ -165,10 +166,15 @@ class ImageStore:
             log.exception("Không lưu được ảnh vào cơ sở dữ liệu")
 
     async def find(self, key: str) -> tuple[bytes, str] | None:
-        """From memory, else (several workers) from the database."""
+        """From memory, else (several workers) from the database, where an image another worker has just made
+        may not be written yet: Zalo can come for it the moment that worker sends its URL, so a name not found
+        is looked for again for a short while before the answer is 404."""
         item = self.get(key)
-        if item is None and self.db is not None:
-            item = await images.get(self.db, key, utc_now())
+        if item is not None or self.db is None:
+            return item
+        deadline = time.monotonic() + self.write_wait
+        while (item := await images.get(self.db, key, utc_now())) is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
         return item
 
     async def flush(self) -> None:

@@ -289,6 +289,29 @@ async def test_an_image_made_by_one_worker_is_served_by_another(postgres: str) -
         drop_database(url)
 
 
+async def test_an_image_asked_for_before_its_write_ends_is_served(postgres: str) -> None:
+    """Zalo may come for a chart the moment its URL is sent, before the maker's write has committed: the other
+    worker looks again for a moment instead of answering 404 (bot/web.py: ImageStore.find)."""
+    url = fresh_database(postgres)
+    made, other, busy = await connect(url), await connect(url), await connect(url)
+    server = WebServer(dict, ImageStore("https://bot.example.vn", db=other))
+    maker = ImageStore("https://bot.example.vn", db=made)
+    try:
+        port = await server.start("127.0.0.1", 0)
+        async with busy.transaction():  # holds the write lock: the maker's INSERT waits behind it
+            name = maker.put(b"\x89PNG bieu do", "tiendo.png").rsplit("/", 1)[1]
+            asked = asyncio.create_task(fetch(port, name))
+            await asyncio.sleep(0.5)
+            assert not asked.done(), "answered before the image could be found"
+        assert await asked == (200, b"\x89PNG bieu do", "image/png")
+        await maker.flush()
+    finally:
+        await server.stop()
+        for db_ in (made, other, busy):
+            await db_.close()
+        drop_database(url)
+
+
 async def fetch(port: int, name: str) -> tuple[int, bytes, str]:
     def get() -> tuple[int, bytes, str]:
         try:
