@@ -4,8 +4,8 @@ middle of a broadcast the other takes over: 0 recipients lost, and a recipient g
 it was in flight (sent, not yet recorded) at the kill, which the lease (OUTBOX_LEASE_SECONDS) gives back.
 Replies from both workers share the bot token's send budget (ZALO_TOKEN_RATE, bot/pacing.py): together they
 stay under it, where each pacing alone would send twice as fast. Then 50 officials filing reports at once
-through both workers' webhooks, each person's messages alternating between the two (as a proxy in front of
-them would spread them), two of them sent at the same moment to both: 0 lost, 0 doubled, every person
+through two and then three workers' webhooks, each person's messages going to the workers in turn (as a proxy
+in front of them would spread them), two of them sent at the same moment to two workers: 0 lost, 0 doubled, every person
 answered in order (the turn lock of `Database.hold`).
 """
 
@@ -156,14 +156,14 @@ def test_one_sweeper_and_a_killed_one_loses_nothing(count: int, postgres: str, t
 
 PEOPLE = 50
 SECRET = "bi-mat-webhook-14"
-# (what the person types, what the answer must say); a pair of messages sent at the same moment to both workers
+# (what the person types, what the answer must say); a pair of messages sent at the same moment to two workers
 REPORT: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (("/baocao",), ("Bước 1/7",)),
     (("1",), ("Bước 2/7",)),
     (("Đang thực hiện",), ("Bước 3/7",)),
     (("50",), ("Bước 4/7",)),
     (("Đã cập nhật 12 tin bài lên trang",), ("Bước 5/7",)),
-    # two links at once to the two workers: each must be counted, whichever worker runs its turn first
+    # two links at once to two workers: each must be counted, whichever worker runs its turn first
     (("https://dakplo.example/tin-1", "https://dakplo.example/tin-2"), ("Đã nhận 1", "Đã nhận 2")),
     (("tiếp tục",), ("Bước 6/7",)),
     (("Thiếu người biên tập",), ("Minh chứng: 2",)),
@@ -201,30 +201,31 @@ def answered(api: FakeZalo, chat: str, count: int) -> bool:
     return len(answers(api, chat)) >= count
 
 
-def test_fifty_people_file_reports_at_once_across_two_workers(postgres: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("count", [2, 3])
+def test_fifty_people_file_reports_at_once_across_workers(count: int, postgres: str, tmp_path: Path) -> None:
     url = fresh_database(postgres)
     try:
         codes = asyncio.run(invitations(url))
-        ports = [free_port(), free_port()]
+        ports = [free_port() for _ in range(count)]
         hooks = [f"http://127.0.0.1:{port}/zalo" for port in ports]
         with FakeZalo() as api:
             envs = [environment(api, url, ZALO_WEBHOOK_URL=hooks[0], ZALO_WEBHOOK_SECRET=SECRET,
                                 WEBHOOK_PORT=str(port)) for port in ports]
             with running(envs, tmp_path) as (workers, logs):
-                wait(lambda: len(api.sent("setWebhook")) >= 2, 60, "hai tiến trình đăng ký webhook", logs)
-                wait(lambda: all(listening(port) for port in ports), 30, "hai máy chủ web nhận webhook", logs)
+                wait(lambda: len(api.sent("setWebhook")) >= count, 60, f"{count} tiến trình đăng ký webhook", logs)
+                wait(lambda: all(listening(port) for port in ports), 30, f"{count} máy chủ web nhận webhook", logs)
 
                 def person(i: int) -> None:
-                    chat, turn = zalo_id(i), i % 2  # which worker gets this person's next message
+                    chat, turn = zalo_id(i), i % count  # which worker gets this person's next message
                     script = [((f"/dangky {codes[i]}",), ("Đăng ký thành công",)), *REPORT]
                     expected: list[str] = []
                     for texts, says in script:
-                        targets = [hooks[(turn + n) % 2] for n in range(len(texts))]
+                        targets = [hooks[(turn + n) % count] for n in range(len(texts))]
                         with ThreadPoolExecutor(len(texts)) as burst:
                             statuses = list(burst.map(lambda hook, text: FakeZalo.post(
                                 hook, webhook_body(api, chat, text), SECRET), targets, texts))
                         assert statuses == [200] * len(texts), statuses
-                        turn = (turn + len(texts)) % 2
+                        turn = (turn + len(texts)) % count
                         expected += says
                         wait(partial(answered, api, chat, len(expected)), 60, f"{chat} được trả lời «{texts[0]}»",
                              logs)
@@ -249,7 +250,7 @@ def test_fifty_people_file_reports_at_once_across_two_workers(postgres: str, tmp
     assert sorted(reports) == sorted((zalo_id(i), 2) for i in range(PEOPLE)), "a report lost, doubled or short"
     per_person = 1 + sum(len(says) for _, says in REPORT)
     assert per_chat == {zalo_id(i): per_person for i in range(PEOPLE)}, "an answer lost or doubled"
-    print(f"{PEOPLE} people × {per_person} messages over 2 workers in {took:.1f} s: 0 lost, 0 doubled, in order")
+    print(f"{PEOPLE} people × {per_person} messages over {count} workers in {took:.1f} s: 0 lost, 0 doubled, in order")
 
 
 def listening(port: int) -> bool:
