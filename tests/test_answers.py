@@ -170,3 +170,12 @@ def test_plans_in_force_are_listed_first(core: Core) -> None:
     listed = older.split("Nguồn:")[0]
     assert "172/KH-UBND" in listed and "Đắk Plô" not in listed
     assert "chưa có kế hoạch nào được nạp" in core.documents.plan_list(PlanSet(())).text
+
+
+async def test_a_year_the_entry_found_does_not_name_is_said_first(core: Core) -> None:
+    """The entry on respondents lists its years: asked for one it does not name, the reply says so before what it
+    holds, as a decline, so no other year's figure is taken for it; asked for one it names, a plain answer."""
+    missing = await first(core, "papi 2016 khao sat bao nhieu nguoi", "a")
+    assert missing.kind == "decline" and missing.text.startswith("Mục này không nêu riêng năm 2016"), missing.text
+    held = await first(core, "papi 2023 khao sat bao nhieu nguoi", "b")
+    assert held.kind == "answer" and "19.536" in held.text and "không nêu riêng" not in held.text, held.text
