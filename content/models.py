@@ -244,6 +244,9 @@ class FaqEntry(Cited):
     answer: Text
     audience: list[Audience] = Field(min_length=1)
     related: list[Text] = []  # "D5", "2.2", "cong-khai:<id>", "plan:<id>", "faq:<id>"
+    # The answer is that the bot holds no such thing (PAPI 2025 scores, a commune's score): it is replied as a
+    # decline, so a script judging replies (`chat --json`) does not count it as an answer.
+    declines: bool = False
 
 
 class FaqFile(Strict):

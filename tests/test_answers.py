@@ -179,3 +179,23 @@ async def test_a_year_the_entry_found_does_not_name_is_said_first(core: Core) ->
     assert missing.kind == "decline" and missing.text.startswith("Mục này không nêu riêng năm 2016"), missing.text
     held = await first(core, "papi 2023 khao sat bao nhieu nguoi", "b")
     assert held.kind == "answer" and "19.536" in held.text and "không nêu riêng" not in held.text, held.text
+
+
+async def test_a_year_the_entry_names_only_as_missing_is_not_held(core: Core) -> None:
+    """The respondents entry says it has no figure for 2019: asked for 2019, the reply says the entry lacks it."""
+    reply = await first(core, "papi 2019 khao sat bao nhieu nguoi", "c")
+    assert reply.kind == "decline" and reply.text.startswith("Mục này không nêu riêng năm 2019"), reply.text
+
+
+async def test_a_document_number_the_entry_never_gives_is_said_first(core: Core) -> None:
+    """Asked which decree governs something, an entry that names no decree is replied as a decline saying so; one
+    that names it answers plainly."""
+    reply = await first(core, "nghi dinh nao quy dinh cong khai o vung dong bao dan toc thieu so", "d")
+    assert reply.kind == "decline" and reply.text.startswith("Mục này không nêu riêng số nghị định"), reply.text
+    held = await first(core, "luat thuc hien dan chu o co so duoc huong dan boi nghi dinh nao", "e")
+    assert held.kind == "answer" and "59/2023" in held.text, held.text
+
+
+async def test_an_entry_whose_answer_is_that_the_bot_holds_none_declines(core: Core) -> None:
+    reply = await first(core, "da co ket qua papi 2025 chua", "f")
+    assert reply.kind == "decline" and "chưa có điểm PAPI 2025" in reply.text, reply.text

@@ -24,7 +24,7 @@ from handlers.core.locks import Kept, KeyedLock
 from handlers.core.messages import Choice, Incoming, Reply
 from handlers.files.pool import Renderer
 from handlers.invitations.register import register
-from handlers.knowledge import years
+from handlers.knowledge import coverage
 from handlers.knowledge.documents import Documents, choice
 from handlers.knowledge.plan_questions import PlanQuestions
 from handlers.plans import cards as plan_cards
@@ -366,7 +366,7 @@ class Core:
             reply = (await plan_cards.card(ctx, self.documents, hits[0].doc.id, text)
                      or self.documents.render(hits[0].doc.id, text))
             if reply:
-                return years.missing_year(text, hits[0].doc, reply) or reply
+                return coverage.uncovered(text, hits[0].doc, reply) or reply
         if decision is Verdict.SUGGEST:
             return Reply(
                 "Tôi chưa chắc bạn hỏi gì. Có phải một trong những câu sau?",

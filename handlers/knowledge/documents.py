@@ -308,7 +308,7 @@ class Documents(Shaped):
             for ref in f.related
             if (ref_doc := _related_doc(ref)) and (title := self.title(ref_doc))
         )[:3]
-        return Reply(render.page(f.questions[0], f.answer, f), related)
+        return Reply(render.page(f.questions[0], f.answer, f), related, kind="decline" if f.declines else "answer")
 
 
 def _related_doc(ref: str) -> str | None:
