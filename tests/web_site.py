@@ -65,7 +65,8 @@ async def running(core: Core, tmp_path: Path, sweep_seconds: int = 60) -> AsyncI
     port = free_port()
     settings = web_settings(Settings(_env_file=None, database=tmp_path / "bot.sqlite3",  # type: ignore[call-arg]
                                      webhook_port=port, quiet_hours="off", sweep_seconds=sweep_seconds))
-    core.config = replace(core.config, public_url=settings.public_url)  # as bot/app.py builds it
+    core.config = replace(core.config, public_url=settings.public_url,  # as bot/app.py builds it
+                          quiet_hours=settings.quiet_window)
     runner = Runner(settings, core=core)
     await runner.start()
     try:
