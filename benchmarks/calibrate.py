@@ -79,12 +79,13 @@ def score(gate: Gate, found: list[Case], linked: Documents) -> tuple[int, int, i
 def main() -> None:
     found, documents = cases()
     grid = itertools.product(
-        (0.44, 0.46, 0.48, 0.5, 0.52), (0.0, 0.01, 0.02, 0.03), (0.4, 0.42, 0.44), (0.05, 0.08, 0.12, 1.0),
-        (False, True),
+        (0.44, 0.46, 0.48, 0.5, 0.52), (0.0, 0.01, 0.02, 0.03), (0.4, 0.42, 0.44, 0.45), (0.05, 0.08, 0.12, 1.0),
+        (False, True), (0.1, 0.15, 0.2, 1.0), (0.36, 0.38, 0.4),
     )
     results = []
-    for confident, margin, low, wide, link in grid:
-        gate = Gate(confident=confident, margin=margin, suggest=low, wide_margin=wide, trust_links=link)
+    for confident, margin, low, wide, link, clear, floor in grid:
+        gate = Gate(confident=confident, margin=margin, suggest=low, wide_margin=wide, trust_links=link,
+                    clear_margin=clear, floor=floor)
         scored = score(gate, found, documents)
         if scored is not None:
             results.append((scored, gate))

@@ -25,6 +25,9 @@ ASPECTS: dict[str, tuple[str, ...]] = {
     "tasks": ("nhiem vu", "viec gi", "lam gi", "giao cho", "giao viec"),
     "deadline": ("han chot", "xong truoc", "hoan thanh truoc", "truoc ngay nao", "phai xong", "han nao",
                  "den han", "han hoan thanh", "khi nao xong", "han cuoi"),
+    # how to do something with the bot itself: "lệnh nào", "bấm gì", "gõ gì"
+    "command": ("lenh", "lenh nao", "go gi", "go lenh", "bam gi", "bam nut", "nut nao", "bam vao dau", "tren bot",
+                "trong bot", "qua bot", "bot co"),
     # the reforms of July 2025 (two-tier local government, merged provinces): "từ 1/7/2025", "không còn huyện"
     "reform": ("1 7 2025", "01 7 2025", "7 2025", "sap nhap", "sap xep", "khong con cap huyen", "khong con huyen",
                "bo cap huyen", "chinh quyen 2 cap", "chinh quyen hai cap", "sau 2025", "tu nam 2025"),
@@ -33,7 +36,8 @@ ASPECTS: dict[str, tuple[str, ...]] = {
 
 # Aspects asked with a question word ("bao lâu", "ở đâu", "ai"), not named by a noun that may only be the subject
 # ("kết quả bình xét", "báo cáo thu chi"): when a question has one, it says what is asked.
-ASKED_WITH_A_QUESTION_WORD = frozenset({"where", "how_long", "when", "basis", "to_whom", "who", "deadline"})
+ASKED_WITH_A_QUESTION_WORD = frozenset({"where", "how_long", "when", "basis", "to_whom", "who", "deadline", "command"})
+COMMAND = "command"
 
 
 def aspects(question: str) -> list[str]:

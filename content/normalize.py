@@ -69,6 +69,7 @@ ABBREVIATIONS: dict[str, str] = {
     "bjo": "bay gio",
     "hok": "khong",
     "bnhiu": "bao nhieu",
+    "nv": "nhiem vu",
     "nhiu": "nhieu",
 }
 

@@ -199,3 +199,35 @@ async def test_a_document_number_the_entry_never_gives_is_said_first(core: Core)
 async def test_an_entry_whose_answer_is_that_the_bot_holds_none_declines(core: Core) -> None:
     reply = await first(core, "da co ket qua papi 2025 chua", "f")
     assert reply.kind == "decline" and "chưa có điểm PAPI 2025" in reply.text, reply.text
+
+
+async def test_an_entry_about_one_plan_does_not_take_a_general_question(core: Core) -> None:
+    """Every way of asking the Khánh Hòa survey-support entry names Khánh Hòa: a question naming no plan goes to
+    PAPI in general, one naming Khánh Hòa still finds it, and a place alone is no match for an unrelated question."""
+    docs = {d.id: d for d in core.documents.docs()}
+    assert "khanh hoa" in docs["faq:kehoach-khanh-hoa-ho-tro-khao-sat"].places
+    assert docs["faq:papi-ai-thuc-hien"].places == ()
+    general = await first(core, "to chuc nao di khao sat cham diem papi vay", "g")
+    assert "UNDP" in general.text and "Khánh Hòa phân công" not in general.text, general.text
+    named = await first(core, "kh khanh hoa giao ai ho tro doan khao sat papi", "h")
+    assert named.kind == "answer" and "hỗ trợ đoàn khảo sát" in named.text, named.text
+    weather = await first(core, "mai o ha tinh co mua khong", "i")
+    assert weather.kind != "answer", weather.text
+
+
+async def test_a_long_chatty_question_with_a_clear_winner_is_answered(core: Core) -> None:
+    reply = await first(core, "bac hoi chut, loa xa phai doc tin ho tro ho ngheo may ngay lien vay", "j")
+    assert reply.kind == "answer" and "03 ngày liên tục" in reply.text, reply.text
+
+
+async def test_asking_for_a_command_finds_the_command(core: Core) -> None:
+    reply = await first(core, "co lenh nao de xem danh sach xa phai cong khai khong", "k")
+    assert reply.kind == "answer" and "/congkhai" in reply.text, reply.text
+
+
+async def test_a_plan_of_a_province_the_bot_holds_none_of_is_declined(core: Core) -> None:
+    reply = await first(core, "ke hoach cai thien papi cua tinh nghe an ban hanh ngay nao", "l")
+    assert reply.kind == "decline" and reply.text.startswith("Trợ lý chưa có kế hoạch PAPI nào của Nghệ An"), reply.text
+    assert "Hà Tĩnh (2023)" in reply.text
+    other = await first(core, "ke hoach phat trien kinh te xa hoi cua xa o nghe an phai cong khai o dau", "m")
+    assert other.kind == "answer" and "Nghệ An" not in other.text, other.text

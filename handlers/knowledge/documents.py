@@ -19,6 +19,7 @@ from handlers.core.messages import Choice, Reply
 from handlers.knowledge import brief
 from handlers.knowledge.parts import Shaped
 from handlers.plans.active import PlanSet
+from storage.org import place_key
 
 PAPI_SOURCE = "Bảng chỉ tiêu cấp tỉnh PAPI chính thức 2022 và 2023 (papi.org.vn)"
 DATA_BOOST = 0.02
@@ -99,7 +100,8 @@ class Documents(Shaped):
         # Answers built from structured data win ties against FAQ text on the same subject.
         out = [replace(d, boost=DATA_BOOST) for d in out]
         out += [Doc(f"faq:{f.id}", f.questions[0], tuple(f.questions), tuple(f.keywords)) for f in kb.faq]
-        return [replace(d, body=self._body(d.id)) for d in out]
+        names = [_plan_names(p) for p in kb.plans]
+        return [replace(d, body=self._body(d.id), places=_places_of(d, names)) for d in out]
 
     def _body(self, doc_id: str) -> str:
         """The answer as a person reads it, without the source line: the search matches its words too."""
@@ -309,6 +311,22 @@ class Documents(Shaped):
             if (ref_doc := _related_doc(ref)) and (title := self.title(ref_doc))
         )[:3]
         return Reply(render.page(f.questions[0], f.answer, f), related, kind="decline" if f.declines else "answer")
+
+
+def _plan_names(p: Plan) -> tuple[str, ...]:
+    """How a question names a plan: its places ('dak plo', 'dong thap') and its number ('172')."""
+    places = tuple(place_key(x) for x in (p.commune, p.district, p.province) if x)
+    return places + ((p.number.split("/")[0],) if p.number else ())
+
+
+def _places_of(doc: Doc, plans: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The names of the plan that every way of asking an entry names ("Khi đoàn khảo sát PAPI về, Khánh Hòa phân
+    công thế nào?"): the entry is about that plan only, not the question in general."""
+    asked = [f" {normalize(t)} " for t in (doc.title, *doc.phrasings)]
+    for names in plans:
+        if all(any(f" {n} " in a for n in names) for a in asked):
+            return names
+    return ()
 
 
 def _related_doc(ref: str) -> str | None:

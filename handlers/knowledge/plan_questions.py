@@ -37,6 +37,15 @@ _STOP = {"ai", "chu", "tri", "phoi", "hop", "nhiem", "vu", "ke", "hoach", "theo"
          "thuc", "hien", "giao", "cho", "don", "vi", "co", "quan", "va", "cac", "nhung", "trong", "papi", "tinh", "xa"}
 
 
+def _no_plan(province: str, plans: Sequence[Plan]) -> Reply:
+    """A plan of a province the bot holds none of ("kế hoạch PAPI 2024 của Nghệ An số mấy"): said so, with the
+    plans it holds, rather than another province's plan in its place."""
+    held = "; ".join(f"{p.commune or p.district or p.province} ({p.papi_year})" for p in plans)
+    text = (f"Trợ lý chưa có kế hoạch PAPI nào của {province}, nên không biết số, ngày hay nội dung của kế hoạch đó.\n"
+            f"Các kế hoạch trợ lý có: {held}. Gõ /kehoach để xem.")
+    return Reply(text, kind="decline")
+
+
 @lru_cache(maxsize=1024)
 def _place_keys(commune: str | None, district: str | None, province: str) -> tuple[str, ...]:
     return tuple(place_key(place) for place in (commune, district, province) if place)
@@ -96,11 +105,17 @@ class PlanQuestions:
     def __init__(self, loaded: LoadedPlans) -> None:
         self.loaded = loaded
 
-    async def ask(self, text: str, documents: Documents, ctx: Ctx) -> Reply | None:
+    async def ask(self, text: str, documents: Documents, ctx: Ctx, provinces: Sequence[str] = ()) -> Reply | None:
+        """`provinces`: those the question names, as the score router reads them."""
         norm = normalize(text)
         plans = (await self.loaded.every(ctx.db)).plans
         named = plan_named(plans, norm)
-        if named is None and any(f" {c} " in f" {norm} " for c in PLAN_CUES):
+        cued = any(f" {c} " in f" {norm} " for c in PLAN_CUES)
+        if named is None and cued:
+            unplanned = [p for p in provinces if not any(place_key(q.province) == place_key(p) for q in plans)]
+            about_papi = any(w in norm for w in ("papi", "cai thien", "nang cao chi so"))  # not a KT-XH plan
+            if about_papi and unplanned and len(unplanned) == len(provinces):
+                return _no_plan(unplanned[0], plans)
             home = await _home(ctx)
             mine = plan_of_home(plans, norm, home) if home else None
             named = (mine, False) if mine else None
