@@ -61,7 +61,7 @@ def score(gate: Gate, found: list[Case], linked: Documents) -> tuple[int, int, i
     """(objective, right, wrong, suggested) of a gate, or None when it answers what it must not."""
     right = wrong = suggested = off = 0
     for c in found:
-        decision = verdict(c.hits, gate, linked.linked)
+        decision = verdict(c.hits, gate, linked.linked, c.question.q)
         if decision is Verdict.ANSWER:
             if c.question.kind == "off_topic":
                 off += 1

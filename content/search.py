@@ -324,14 +324,35 @@ GATE = Gate()
 Linked = Callable[[str, str], bool]
 
 
-def verdict(hits: list[Hit], gate: Gate = GATE, linked: Linked | None = None) -> Verdict:
+_DURATION = re.compile(r"\b0*(\d{1,3}) (ngay|thang|nam|gio|tuan)\b")
+
+
+def _durations(text: str) -> frozenset[tuple[str, str]]:
+    return frozenset(_DURATION.findall(normalize(text)))
+
+
+def agree(question: str, first: Hit, other: Hit) -> bool:
+    """Asked how long, the two entries give the same answer: every duration the first holds, the other holds too
+    ("hội nghị thôn cuối năm báo trước mấy ngày": 05 ngày in the entry on the year-end meeting and in the one on
+    village meetings), so being close is no doubt about the answer."""
+    if "how_long" not in aspects(question):
+        return False
+    mine = _durations(first.doc.body)
+    return bool(mine) and mine <= _durations(other.doc.body)
+
+
+def verdict(hits: list[Hit], gate: Gate = GATE, linked: Linked | None = None, question: str = "") -> Verdict:
+    """`question`, when given, lets an entry that gives the same answer as the first (`agree`) be no rival."""
     if not hits:
         return Verdict.NONE
     first = hits[0]
-    rivals = [h for h in hits[1:] if not (gate.trust_links and linked and linked(first.doc.id, h.doc.id))]
+    rivals = [h for h in hits[1:] if not (gate.trust_links and linked and linked(first.doc.id, h.doc.id))
+              and not (question and agree(question, first, h))]
     ahead = first.score - rivals[0].score if rivals else 1.0
     if first.confidence < gate.suggest:
-        clear = bool(rivals) and ahead >= gate.clear_margin and first.confidence >= gate.floor  # seen ahead
+        # far ahead of the next hit whatever it is: linked or agreeing hits are no sign of a clear winner here
+        raw = first.score - hits[1].score if len(hits) > 1 else 0.0
+        clear = raw >= gate.clear_margin and first.confidence >= gate.floor
         return Verdict.ANSWER if clear else Verdict.NONE
     if (first.confidence >= gate.confident and ahead >= gate.margin) or ahead >= gate.wide_margin:
         return Verdict.ANSWER

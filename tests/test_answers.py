@@ -231,3 +231,10 @@ async def test_a_plan_of_a_province_the_bot_holds_none_of_is_declined(core: Core
     assert "Hà Tĩnh (2023)" in reply.text
     other = await first(core, "ke hoach phat trien kinh te xa hoi cua xa o nghe an phai cong khai o dau", "m")
     assert other.kind == "answer" and "Nghệ An" not in other.text, other.text
+
+
+async def test_two_close_entries_that_give_the_same_duration_answer(core: Core) -> None:
+    """The year-end village meeting has its own entry and a line in the one on village meetings: both say 05 ngày,
+    so asked how long ahead it is announced, their closeness is no doubt about the answer."""
+    reply = await first(core, "hop cuoi nam cua thon thi giay trieu tap gui truoc may ngay", "n")
+    assert reply.kind == "answer" and "05 ngày" in reply.text, reply.text

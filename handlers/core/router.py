@@ -361,7 +361,7 @@ class Core:
         if coded:
             return coded
         hits = self.index.search(text)
-        decision = verdict(hits, linked=self.documents.linked)
+        decision = verdict(hits, linked=self.documents.linked, question=text)
         if decision is Verdict.ANSWER:
             reply = (await plan_cards.card(ctx, self.documents, hits[0].doc.id, text)
                      or self.documents.render(hits[0].doc.id, text))
