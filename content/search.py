@@ -65,7 +65,7 @@ _SAME = tuple((re.compile(rf"\b(?:{'|'.join(ways)})\b"), one) for ways, one in (
 _LEADING = ("cho minh hoi", "cho em hoi", "cho toi hoi", "cho tui hoi", "cho hoi", "xin hoi", "ad oi", "admin oi",
             "bot oi", "ban oi", "anh oi", "chi oi", "em oi", "bac oi", "cho bac hoi", "cho chau hoi", "cho chi hoi",
             "cho anh hoi", "bac hoi chut", "chau hoi chut", "chi hoi chut", "anh hoi chut", "em hoi chut",
-            "minh hoi chut", "toi hoi chut", "hoi chut", "minh muon hoi", "em muon hoi", "toi muon hoi",
+            "minh hoi chut", "toi hoi chut", "hoi chut", "chut", "minh muon hoi", "em muon hoi", "toi muon hoi",
             "minh muon biet", "em muon biet", "toi muon biet", "cho minh biet", "cho em biet", "cho toi biet")
 _TRAILING = ("a", "ad", "admin", "oi", "nhe", "nha", "nhi", "vay", "v", "voi", "ha", "nua", "giup minh", "giup em",
              "giup toi", "giup", "dum minh", "dum em", "dum", "cam on", "thanks", "ban oi", "ad oi")

@@ -2,9 +2,9 @@
 nhiêu người" finds the entry listing 2018, 2020, 2021…), or the number of a decree, decision or article it never
 gives ("chuẩn nghèo theo nghị định nào" finds an entry that names none). The reply then says so first, as a
 decline, and then what the entry holds, so the person does not take another year's figure, or no figure, for the
-one asked. Only for entries that speak of particular years; one that names no year (what PAPI is) answers a
-question of any year, and a year the entry names only to say it has nothing for it ("2019: chưa có số liệu")
-counts as not named."""
+one asked. Only for entries that speak of particular years (in their title, phrasings or answer, not in a law's
+number such as 10/2022/QH15); one that names no year (what PAPI is) answers a question of any year, and a year the
+entry names only to say it has nothing for it ("2019: chưa có số liệu", "chưa có 2020, 2021") counts as not named."""
 
 from __future__ import annotations
 
@@ -14,41 +14,56 @@ from content.normalize import normalize
 from content.search import Doc
 from handlers.core.messages import Reply
 
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-_LACKS = re.compile(r"\b(?:chua|khong) (?:co|tim thay)\b")
-# "theo nghị định nào", "nghị định số mấy", "điều mấy", "luật nào" (normalised)
-_ASKED_DOC = re.compile(r"\b(nghi dinh|quyet dinh|thong tu|nghi quyet|luat|dieu)(?: so)? (?:nao|gi|may|bao nhieu)\b")
+_YEAR = re.compile(r"^(?:19|20)\d{2}$")
+_NUMBERED = re.compile(r"\b\d{1,4}/(?:19|20)\d{2}/\S+")  # a document's number: 151/2025/NĐ-CP, 10/2022/QH15
+_LACKS = ("chua co", "khong co")
+# "theo nghị định nào", "nghị định số mấy", "luật nào"; a decision or an article only when asked for as a
+# document ("theo quyết định nào", "điều mấy"), since "quyết định gì" is also "decide what" and "điều gì" "what"
+_ASKED_DOC = re.compile(r"\b(nghi dinh|thong tu|nghi quyet|luat)(?: so)? (?:nao|gi|may|bao nhieu)\b"
+                        r"|\b(?:theo|can cu|tai|so) (quyet dinh|dieu)(?: so)? (?:nao|may|bao nhieu)\b"
+                        r"|\b(quyet dinh|dieu)(?: so)? (?:may|bao nhieu)\b|\b(dieu) nao\b")
 _SHOWN = {"nghi dinh": "số nghị định", "quyet dinh": "số quyết định", "thong tu": "số thông tư",
           "nghi quyet": "số nghị quyết", "luat": "tên luật", "dieu": "điều luật"}
 
 
-def _years_held(entry: str) -> set[str]:
-    return {y for line in entry.splitlines() if not _LACKS.search(line) for y in _YEAR.findall(line)}
+def _years(text: str) -> list[str]:
+    return [w for w in normalize(_NUMBERED.sub(" ", text)).split() if _YEAR.match(w)]
 
 
-def _missing_year(question: str, entry: str) -> str | None:
-    held = _years_held(entry)
-    asked = [y for y in dict.fromkeys(_YEAR.findall(question)) if y not in held]
+def _years_held(lines: list[str]) -> set[str]:
+    """Years a line names, except one next to "chưa có"/"không có" (within three words before or after it)."""
+    held = set()
+    for line in lines:
+        words = normalize(_NUMBERED.sub(" ", line)).split()
+        for i, word in enumerate(words):
+            near = f" {' '.join(words[max(0, i - 4):i])} | {' '.join(words[i + 1:i + 4])} "
+            if _YEAR.match(word) and not any(f" {lack} " in near for lack in _LACKS):
+                held.add(word)
+    return held
+
+
+def _missing_year(question: str, lines: list[str]) -> str | None:
+    held = _years_held(lines)
+    asked = [y for y in dict.fromkeys(_years(question)) if y not in held]
     if not held or not asked:
         return None
     return f"năm {', '.join(asked)}"
 
 
 def _missing_document(question: str, entry: str) -> str | None:
-    asked = _ASKED_DOC.search(question)
+    asked = _ASKED_DOC.search(normalize(question))
     if asked is None:
         return None
-    kind = asked.group(1)
+    kind = next(g for g in asked.groups() if g)
     named = rf"\b{kind}\b(?! (?:so )?(?:nao|gi|may|bao nhieu)\b)" if kind == "luat" else rf"\b{kind} (?:so )?\d"
-    return None if re.search(named, entry) else _SHOWN[kind]
+    return None if re.search(named, normalize(entry)) else _SHOWN[kind]
 
 
 def uncovered(question: str, doc: Doc, reply: Reply) -> Reply | None:
-    """The reply as a decline that says first what the entry does not give, or None when it gives what is asked."""
-    asked = normalize(question)
-    lines = (doc.title, *doc.phrasings, *doc.body.splitlines(), *reply.text.splitlines())
-    entry = "\n".join(normalize(t) for t in lines)
-    missing = _missing_year(asked, entry) or _missing_document(asked, entry)
+    """The reply as a decline that says first what the entry does not give, or None when it gives what is asked.
+    Years are looked for in what the entry says; a document's number also in the reply's source line."""
+    lines = [doc.title, *doc.phrasings, *doc.body.splitlines()]
+    missing = _missing_year(question, lines) or _missing_document(question, "\n".join([*lines, reply.text]))
     if missing is None:
         return None
     return Reply(f"Mục này không nêu riêng {missing}; đây là những gì trợ lý có:\n\n{reply.text}", reply.choices,

@@ -41,9 +41,9 @@ def _no_plan(province: str, plans: Sequence[Plan]) -> Reply:
     """A plan of a province the bot holds none of ("kế hoạch PAPI 2024 của Nghệ An số mấy"): said so, with the
     plans it holds, rather than another province's plan in its place."""
     held = "; ".join(f"{p.commune or p.district or p.province} ({p.papi_year})" for p in plans)
-    text = (f"Trợ lý chưa có kế hoạch PAPI nào của {province}, nên không biết số, ngày hay nội dung của kế hoạch đó.\n"
-            f"Các kế hoạch trợ lý có: {held}. Gõ /kehoach để xem.")
-    return Reply(text, kind="decline")
+    others = f"Các kế hoạch trợ lý có: {held}. Gõ /kehoach để xem." if plans else "Trợ lý chưa có kế hoạch nào."
+    lacking = f"Trợ lý chưa có kế hoạch PAPI nào của {province}, nên không biết số, ngày hay nội dung của kế hoạch đó."
+    return Reply(f"{lacking}\n{others}", kind="decline")
 
 
 @lru_cache(maxsize=1024)
