@@ -208,6 +208,8 @@ async def test_a_plan_of_a_province_the_bot_holds_none_of_is_declined(core: Core
     reply = await first(core, "ke hoach cai thien papi cua tinh nghe an ban hanh ngay nao", "l")
     assert reply.kind == "decline" and reply.text.startswith("Trợ lý chưa có kế hoạch PAPI nào của Nghệ An"), reply.text
     assert "Hà Tĩnh (2023)" in reply.text
+    merged = await first(core, "ke hoach papi quang ngai co gi", "q")  # Kon Tum (xã Đắk Plô) is now in Quảng Ngãi
+    assert merged.kind == "decline" and "xã Đắk Plô (tỉnh Kon Tum cũ, 2024)" in merged.text, merged.text
     other = await first(core, "ke hoach phat trien kinh te xa hoi cua xa o nghe an phai cong khai o dau", "m")
     assert other.kind == "answer" and "Nghệ An" not in other.text, other.text
 

@@ -37,13 +37,19 @@ _STOP = {"ai", "chu", "tri", "phoi", "hop", "nhiem", "vu", "ke", "hoach", "theo"
          "thuc", "hien", "giao", "cho", "don", "vi", "co", "quan", "va", "cac", "nhung", "trong", "papi", "tinh", "xa"}
 
 
-def _no_plan(province: str, plans: Sequence[Plan]) -> Reply:
+def _no_plan(province: str, plans: Sequence[Plan], former: Sequence[str] = ()) -> Reply:
     """A plan of a province the bot holds none of ("kế hoạch PAPI 2024 của Nghệ An số mấy"): said so, with the
-    plans it holds, rather than another province's plan in its place."""
+    plans it holds, rather than another province's plan in its place; `former`: the provinces merged into it in
+    2025, whose plans are named first (a plan of xã Đắk Plô, Kon Tum, for "kế hoạch PAPI Quảng Ngãi")."""
     held = "; ".join(f"{p.commune or p.district or p.province} ({p.papi_year})" for p in plans)
     others = f"Các kế hoạch trợ lý có: {held}. Gõ /kehoach để xem." if plans else "Trợ lý chưa có kế hoạch nào."
-    lacking = f"Trợ lý chưa có kế hoạch PAPI nào của {province}, nên không biết số, ngày hay nội dung của kế hoạch đó."
-    return Reply(f"{lacking}\n{others}", kind="decline")
+    keys = {place_key(f) for f in former}
+    inside = [f"{p.commune or p.district or p.province} (tỉnh {p.province} cũ, {p.papi_year})"
+              for p in plans if place_key(p.province) in keys]
+    whose = "của tỉnh" if inside else "nào của"
+    lacking = f"Trợ lý chưa có kế hoạch PAPI {whose} {province}, nên không biết số, ngày hay nội dung của kế hoạch đó."
+    merged = f"\nTrên địa bàn {province} từ 1/7/2025, trợ lý có kế hoạch của {'; '.join(inside)}." if inside else ""
+    return Reply(f"{lacking}{merged}\n{others}", kind="decline")
 
 
 @lru_cache(maxsize=1024)
@@ -115,7 +121,9 @@ class PlanQuestions:
             unplanned = [p for p in provinces if not any(place_key(q.province) == place_key(p) for q in plans)]
             about_papi = any(w in norm for w in ("papi", "cai thien", "nang cao chi so"))  # not a KT-XH plan
             if about_papi and unplanned and len(unplanned) == len(provinces):
-                return _no_plan(unplanned[0], plans)
+                new = place_key(unplanned[0])
+                merged = [m.former for m in documents.kb.papi.mergers if place_key(m.new_name) == new]
+                return _no_plan(unplanned[0], plans, merged[0] if merged else ())
             home = await _home(ctx)
             mine = plan_of_home(plans, norm, home) if home else None
             named = (mine, False) if mine else None
