@@ -26,8 +26,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
     "deadline": ("han chot", "xong truoc", "hoan thanh truoc", "truoc ngay nao", "phai xong", "han nao",
                  "den han", "han hoan thanh", "khi nao xong", "han cuoi"),
     # how to do something with the bot itself: "lệnh nào", "bấm gì", "gõ gì"
-    "command": ("lenh", "lenh nao", "go gi", "go lenh", "bam gi", "bam nut", "nut nao", "bam vao dau", "tren bot",
-                "trong bot", "qua bot"),
+    "command": ("lenh", "lenh nao", "go gi", "go lenh", "bam gi", "bam nut", "nut nao", "bam vao dau"),
     # the reforms of July 2025 (two-tier local government, merged provinces): "từ 1/7/2025", "không còn huyện"
     "reform": ("1 7 2025", "01 7 2025", "7 2025", "sap nhap", "sap xep", "khong con cap huyen", "khong con huyen",
                "bo cap huyen", "chinh quyen 2 cap", "chinh quyen hai cap", "sau 2025", "tu nam 2025"),

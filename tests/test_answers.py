@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from content.normalize import normalize
+from content.search import Doc
 from handlers.core.messages import Incoming, Reply
 from handlers.core.router import Core
+from handlers.knowledge.coverage import uncovered
 from handlers.plans.active import PlanSet
 from handlers.scores.lookup import signed
 
@@ -207,9 +209,9 @@ async def test_an_entry_about_one_plan_does_not_take_a_general_question(core: Co
 async def test_a_plan_of_a_province_the_bot_holds_none_of_is_declined(core: Core) -> None:
     reply = await first(core, "ke hoach cai thien papi cua tinh nghe an ban hanh ngay nao", "l")
     assert reply.kind == "decline" and reply.text.startswith("Trợ lý chưa có kế hoạch PAPI nào của Nghệ An"), reply.text
-    assert "Hà Tĩnh (2023)" in reply.text
+    assert "Hà Tĩnh (PAPI 2023)" in reply.text
     merged = await first(core, "ke hoach papi quang ngai co gi", "q")  # Kon Tum (xã Đắk Plô) is now in Quảng Ngãi
-    assert merged.kind == "decline" and "xã Đắk Plô (tỉnh Kon Tum cũ, 2024)" in merged.text, merged.text
+    assert merged.kind == "decline" and "xã Đắk Plô (tỉnh Kon Tum cũ, PAPI 2024)" in merged.text, merged.text
     other = await first(core, "ke hoach phat trien kinh te xa hoi cua xa o nghe an phai cong khai o dau", "m")
     assert other.kind == "answer" and "Nghệ An" not in other.text, other.text
 
@@ -234,3 +236,9 @@ async def test_a_plan_of_a_province_the_bot_holds_none_of_is_declined(core: Core
 async def test_the_first_reply_is_of_its_kind_with_the_fact(core: Core, question: str, kind: str, fact: str) -> None:
     reply = await first(core, question, "p")
     assert reply.kind == kind and fact in reply.text, reply.text
+
+
+def test_a_decree_written_nd_counts_as_named() -> None:
+    doc = Doc("x", "dân góp ý quy hoạch", ("dân góp ý quy hoạch",), body="theo NĐ 151/2025/NĐ-CP, xã lấy ý kiến")
+    assert uncovered("khong con cap huyen theo nghi dinh nao", doc, Reply(doc.body)) is None
+    assert uncovered("theo thong tu nao", doc, Reply(doc.body)) is not None

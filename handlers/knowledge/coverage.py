@@ -55,7 +55,8 @@ def _missing_document(question: str, entry: str) -> str | None:
     if asked is None:
         return None
     kind = next(g for g in asked.groups() if g)
-    named = rf"\b{kind}\b(?! (?:so )?(?:nao|gi|may|bao nhieu)\b)" if kind == "luat" else rf"\b{kind} (?:so )?\d"
+    written = {"nghi dinh": "(?:nghi dinh|nd)", "thong tu": "(?:thong tu|tt)"}.get(kind, kind)  # "NĐ 151/2025"
+    named = rf"\b{kind}\b(?! (?:so )?(?:nao|gi|may|bao nhieu)\b)" if kind == "luat" else rf"\b{written} (?:so )?\d"
     return None if re.search(named, normalize(entry)) else _SHOWN[kind]
 
 

@@ -25,6 +25,7 @@ from storage import org
 from storage.org import place_key
 
 PLAN_CUES = ("ke hoach",)  # "kh" is normalised to "ke hoach"
+PAPI_PLAN_CUES = ("papi", "cai thien", "nang cao chi so")  # a plan for PAPI, not a socio-economic plan
 WHO_WORDS = ("ai", "co quan nao", "don vi nao", "ben nao")  # asking who, not naming a unit's own tasks
 TASK_ASPECTS = frozenset({"who", "deadline", "tasks", "when"})  # what a task line already answers
 NUMBER_WORDS = ("so hieu", "so may", "so bao nhieu", "ky hieu")
@@ -37,14 +38,26 @@ _STOP = {"ai", "chu", "tri", "phoi", "hop", "nhiem", "vu", "ke", "hoach", "theo"
          "thuc", "hien", "giao", "cho", "don", "vi", "co", "quan", "va", "cac", "nhung", "trong", "papi", "tinh", "xa"}
 
 
+def _unplanned(norm: str, plans: Sequence[Plan], provinces: Sequence[str], documents: Documents) -> Reply | None:
+    """A PAPI plan asked of provinces the bot holds no plan of: the decline, else None."""
+    if not any(w in norm for w in PAPI_PLAN_CUES) or not provinces:
+        return None
+    held = {place_key(p.province) for p in plans}
+    if any(place_key(p) in held for p in provinces):
+        return None
+    new = place_key(provinces[0])
+    merged = [m.former for m in documents.kb.papi.mergers if place_key(m.new_name) == new]
+    return _no_plan(provinces[0], plans, merged[0] if merged else ())
+
+
 def _no_plan(province: str, plans: Sequence[Plan], former: Sequence[str] = ()) -> Reply:
     """A plan of a province the bot holds none of ("kế hoạch PAPI 2024 của Nghệ An số mấy"): said so, with the
     plans it holds, rather than another province's plan in its place; `former`: the provinces merged into it in
     2025, whose plans are named first (a plan of xã Đắk Plô, Kon Tum, for "kế hoạch PAPI Quảng Ngãi")."""
-    held = "; ".join(f"{p.commune or p.district or p.province} ({p.papi_year})" for p in plans)
+    held = "; ".join(f"{p.commune or p.district or p.province} (PAPI {p.papi_year})" for p in plans)
     others = f"Các kế hoạch trợ lý có: {held}. Gõ /kehoach để xem." if plans else "Trợ lý chưa có kế hoạch nào."
     keys = {place_key(f) for f in former}
-    inside = [f"{p.commune or p.district or p.province} (tỉnh {p.province} cũ, {p.papi_year})"
+    inside = [f"{p.commune or p.district or p.province} (tỉnh {p.province} cũ, PAPI {p.papi_year})"
               for p in plans if place_key(p.province) in keys]
     whose = "của tỉnh" if inside else "nào của"
     lacking = f"Trợ lý chưa có kế hoạch PAPI {whose} {province}, nên không biết số, ngày hay nội dung của kế hoạch đó."
@@ -118,12 +131,9 @@ class PlanQuestions:
         named = plan_named(plans, norm)
         cued = any(f" {c} " in f" {norm} " for c in PLAN_CUES)
         if named is None and cued:
-            unplanned = [p for p in provinces if not any(place_key(q.province) == place_key(p) for q in plans)]
-            about_papi = any(w in norm for w in ("papi", "cai thien", "nang cao chi so"))  # not a KT-XH plan
-            if about_papi and unplanned and len(unplanned) == len(provinces):
-                new = place_key(unplanned[0])
-                merged = [m.former for m in documents.kb.papi.mergers if place_key(m.new_name) == new]
-                return _no_plan(unplanned[0], plans, merged[0] if merged else ())
+            missing = _unplanned(norm, plans, provinces, documents)
+            if missing is not None:
+                return missing
             home = await _home(ctx)
             mine = plan_of_home(plans, norm, home) if home else None
             named = (mine, False) if mine else None
