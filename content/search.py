@@ -276,7 +276,7 @@ class SearchIndex:
                 score += ASPECT_WEIGHT if asks & self._aspects[i] else -ASPECT_WEIGHT
             if any(a in FACTS and a not in self._answerable[i] for a in named_aspects):
                 score -= FACT_WEIGHT
-            if COMMAND in asks and COMMAND not in self._aspects[i]:
+            if COMMAND in asks and not self._aspects[i]:  # those with aspects lost ASPECT_WEIGHT above
                 score -= ASPECT_WEIGHT  # "lệnh nào…", "bấm gì…": an entry on using the bot, not on the subject
             places = self.docs[i].places
             coverage = signals["coverage"]
