@@ -16,10 +16,9 @@ from content.normalize import normalize
 from content.search import Doc
 from handlers.core import render
 from handlers.core.messages import Choice, Reply
-from handlers.knowledge import brief
+from handlers.knowledge import brief, plan_names
 from handlers.knowledge.parts import Shaped
 from handlers.plans.active import PlanSet
-from storage.org import place_key
 
 PAPI_SOURCE = "Bảng chỉ tiêu cấp tỉnh PAPI chính thức 2022 và 2023 (papi.org.vn)"
 DATA_BOOST = 0.02
@@ -100,7 +99,7 @@ class Documents(Shaped):
         # Answers built from structured data win ties against FAQ text on the same subject.
         out = [replace(d, boost=DATA_BOOST) for d in out]
         out += [Doc(f"faq:{f.id}", f.questions[0], tuple(f.questions), tuple(f.keywords)) for f in kb.faq]
-        names = [_plan_names(p) for p in kb.plans]
+        names = [plan_names.names(p) for p in kb.plans]
         return [replace(d, body=self._body(d.id), places=_places_of(d, names)) for d in out]
 
     def _body(self, doc_id: str) -> str:
@@ -311,12 +310,6 @@ class Documents(Shaped):
             if (ref_doc := _related_doc(ref)) and (title := self.title(ref_doc))
         )[:3]
         return Reply(render.page(f.questions[0], f.answer, f), related, kind="decline" if f.declines else "answer")
-
-
-def _plan_names(p: Plan) -> tuple[str, ...]:
-    """How a question names a plan: its places ('dak plo', 'dong thap') and its number ('172')."""
-    places = tuple(place_key(x) for x in (p.commune, p.district, p.province) if x)
-    return places + ((p.number.split("/")[0],) if p.number else ())
 
 
 def _places_of(doc: Doc, plans: list[tuple[str, ...]]) -> tuple[str, ...]:

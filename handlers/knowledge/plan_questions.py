@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import lru_cache
 
 from content.aspects import aspects
 from content.models import Plan, Task
@@ -17,7 +16,7 @@ from content.normalize import normalize
 from handlers.core import render
 from handlers.core.context import Ctx
 from handlers.core.messages import Choice, Reply
-from handlers.knowledge import brief
+from handlers.knowledge import brief, plan_names
 from handlers.knowledge.documents import Documents, choice
 from handlers.plans import cards
 from handlers.plans.active import LoadedPlans
@@ -65,16 +64,6 @@ def _no_plan(province: str, plans: Sequence[Plan], former: Sequence[str] = ()) -
     return Reply(f"{lacking}{merged}\n{others}", kind="decline")
 
 
-@lru_cache(maxsize=1024)
-def _place_keys(commune: str | None, district: str | None, province: str) -> tuple[str, ...]:
-    return tuple(place_key(place) for place in (commune, district, province) if place)
-
-
-def _places(p: Plan) -> tuple[str, ...]:
-    """A plan's places, most local first, as people name them: 'duyen hai', 'dak plo', 'dong thap'."""
-    return _place_keys(p.commune, p.district, p.province)
-
-
 def _of_year(plans: Sequence[Plan], norm: str) -> list[Plan]:
     return [p for p in plans if str(p.papi_year) in norm or (p.issued and str(p.issued.year) in norm)]
 
@@ -86,11 +75,11 @@ def plan_named(plans: Sequence[Plan], norm: str) -> tuple[Plan, bool] | None:
     padded = f" {norm} "
     number = _NUMBER.search(norm)
     if number:
-        by_number = [p for p in plans if p.number and p.number.split("/")[0] == number.group(1)]
+        by_number = [p for p in plans if plan_names.number(p) == number.group(1)]
         if len(by_number) == 1:
             return by_number[0], True
-    local = [p for p in plans if (p.district or p.commune) and f" {_places(p)[0]} " in padded]
-    provincial = [p for p in plans if f" {_places(p)[-1]} " in padded]
+    local = [p for p in plans if (p.district or p.commune) and f" {plan_names.places(p)[0]} " in padded]
+    provincial = [p for p in plans if f" {plan_names.places(p)[-1]} " in padded]
     for found, sure in ((local, True), (provincial, False)):
         chosen = _of_year(found, norm) or found
         if len(chosen) == 1:
