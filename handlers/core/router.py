@@ -354,7 +354,7 @@ class Core:
             return outside.no_local_score()
         if self.scores.wants(text):
             return await self.scores.respond(text)
-        planned = await self.plan_questions.ask(text, self.documents, ctx, self.scores.provinces(text))
+        planned = await self.plan_questions.ask(text, self.documents, ctx, self.scores.provinces)
         if planned is not None:
             return planned
         coded = self._code(text)

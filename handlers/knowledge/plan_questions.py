@@ -7,7 +7,7 @@ of one, is left to search."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from content.aspects import aspects
@@ -37,9 +37,16 @@ _STOP = {"ai", "chu", "tri", "phoi", "hop", "nhiem", "vu", "ke", "hoach", "theo"
          "thuc", "hien", "giao", "cho", "don", "vi", "co", "quan", "va", "cac", "nhung", "trong", "papi", "tinh", "xa"}
 
 
-def _unplanned(norm: str, plans: Sequence[Plan], provinces: Sequence[str], documents: Documents) -> Reply | None:
-    """A PAPI plan asked of provinces the bot holds no plan of: the decline, else None."""
-    if not any(w in norm for w in PAPI_PLAN_CUES) or not provinces:
+Find = Callable[[str], list[str]]  # the provinces a text names
+
+
+def _unplanned(text: str, plans: Sequence[Plan], find: Find, documents: Documents) -> Reply | None:
+    """A PAPI plan asked of provinces the bot holds no plan of: the decline, else None. The provinces named are
+    looked for (`find`) only in a question asking for a PAPI plan."""
+    if not any(w in normalize(text) for w in PAPI_PLAN_CUES):
+        return None
+    provinces = find(text)
+    if not provinces:
         return None
     held = {place_key(p.province) for p in plans}
     if any(place_key(p) in held for p in provinces):
@@ -113,14 +120,14 @@ class PlanQuestions:
     def __init__(self, loaded: LoadedPlans) -> None:
         self.loaded = loaded
 
-    async def ask(self, text: str, documents: Documents, ctx: Ctx, provinces: Sequence[str] = ()) -> Reply | None:
-        """`provinces`: those the question names, as the score router reads them."""
+    async def ask(self, text: str, documents: Documents, ctx: Ctx, provinces: Find = lambda _: []) -> Reply | None:
+        """`provinces`: the provinces a text names, as the score router reads them."""
         norm = normalize(text)
         plans = (await self.loaded.every(ctx.db)).plans
         named = plan_named(plans, norm)
         cued = any(f" {c} " in f" {norm} " for c in PLAN_CUES)
         if named is None and cued:
-            missing = _unplanned(norm, plans, provinces, documents)
+            missing = _unplanned(text, plans, provinces, documents)
             if missing is not None:
                 return missing
             home = await _home(ctx)
