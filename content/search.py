@@ -333,23 +333,23 @@ def _durations(text: str) -> frozenset[tuple[str, str]]:
     return frozenset(_DURATION.findall(normalize(text)))
 
 
-def agree(question: str, first: Hit, other: Hit) -> bool:
-    """Asked how long, the two entries give the same answer: every duration the first holds, the other holds too
+def agree(first: Hit, other: Hit) -> bool:
+    """The two entries give the same answer to "how long": every duration the first holds, the other holds too
     ("hội nghị thôn cuối năm báo trước mấy ngày": 05 ngày in the entry on the year-end meeting and in the one on
     village meetings), so being close is no doubt about the answer."""
-    if "how_long" not in aspects(question):
-        return False
     mine = _durations(first.doc.body)
     return bool(mine) and mine <= _durations(other.doc.body)
 
 
 def verdict(hits: list[Hit], gate: Gate = GATE, linked: Linked | None = None, question: str = "") -> Verdict:
-    """`question`, when given, lets an entry that gives the same answer as the first (`agree`) be no rival."""
+    """`question`, when given and asking how long, lets an entry that gives the same duration as the first
+    (`agree`) be no rival."""
     if not hits:
         return Verdict.NONE
     first = hits[0]
+    how_long = bool(question) and "how_long" in aspects(question)
     rivals = [h for h in hits[1:] if not (gate.trust_links and linked and linked(first.doc.id, h.doc.id))
-              and not (question and agree(question, first, h))]
+              and not (how_long and agree(first, h))]
     ahead = first.score - rivals[0].score if rivals else 1.0
     if first.confidence < gate.suggest:
         # far ahead of the next hit whatever it is: linked or agreeing hits are no sign of a clear winner here

@@ -26,15 +26,20 @@ _SHOWN = {"nghi dinh": "số nghị định", "quyet dinh": "số quyết địn
           "nghi quyet": "số nghị quyết", "luat": "tên luật", "dieu": "điều luật"}
 
 
+def _words(text: str) -> list[str]:
+    """The text's words, normalised, without documents' numbers (whose year is no year the text speaks of)."""
+    return normalize(_NUMBERED.sub(" ", text)).split()
+
+
 def _years(text: str) -> list[str]:
-    return [w for w in normalize(_NUMBERED.sub(" ", text)).split() if _YEAR.match(w)]
+    return [w for w in _words(text) if _YEAR.match(w)]
 
 
 def _years_held(lines: list[str]) -> set[str]:
     """Years a line names, except one next to "chưa có"/"không có" (within three words before or after it)."""
     held = set()
     for line in lines:
-        words = normalize(_NUMBERED.sub(" ", line)).split()
+        words = _words(line)
         for i, word in enumerate(words):
             near = f" {' '.join(words[max(0, i - 4):i])} | {' '.join(words[i + 1:i + 4])} "
             if _YEAR.match(word) and not any(f" {lack} " in near for lack in _LACKS):
