@@ -5,6 +5,7 @@ reply puts the asked part first (handlers/knowledge/brief.py)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from content.normalize import normalize
 
@@ -41,8 +42,13 @@ COMMAND = "command"
 
 def aspects(question: str) -> list[str]:
     """The aspects a question names, in the order of ASPECTS."""
+    return list(_aspects(question))
+
+
+@lru_cache(maxsize=4096)  # search, the gate, first replies and plan questions each ask it of the same question
+def _aspects(question: str) -> tuple[str, ...]:
     text = f" {normalize(question)} "
-    return [name for name, words in ASPECTS.items() if any(f" {w} " in text for w in words)]
+    return tuple(name for name, words in ASPECTS.items() if any(f" {w} " in text for w in words))
 
 
 # What a reply holds when it answers an aspect, in normalised text: a duration, a moment, a legal basis, a place

@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -329,6 +330,7 @@ Linked = Callable[[str, str], bool]
 _DURATION = re.compile(r"\b0*(\d{1,3}) (ngay|thang|nam|gio|tuan)\b")
 
 
+@lru_cache(maxsize=4096)  # an entry's answer, asked again for every question it is a hit of
 def _durations(text: str) -> frozenset[tuple[str, str]]:
     return frozenset(_DURATION.findall(normalize(text)))
 
