@@ -171,6 +171,7 @@ class SearchIndex:
         self._asked = Bm25(asked)
         self._answers = Bm25([_bag([canonical(normalize(d.body))]) for d in self.docs])
         self._doc_terms = [frozenset(c) for c in asked]
+        self._place_terms = [frozenset(t for n in d.places for t in _terms(n.split())) for d in self.docs]
         self._aspects = [frozenset(a for t in (d.title, *d.phrasings) for a in aspects(t)) for d in self.docs]
         self._answerable = [answerable(d.body) for d in self.docs]
         self._offsets = np.cumsum([0, *(len(p) for p in self._phrasings)])  # doc i's phrasings in the flat list
@@ -223,13 +224,11 @@ class SearchIndex:
         return max((sum(idf[t] for t in phrased & terms) / total for phrased, total in self._weighed[i] if total),
                    default=0.0)
 
-    @staticmethod
-    def _beyond(weights: dict[str, float], doc_terms: frozenset[str], places: tuple[str, ...]) -> float:
+    def _beyond(self, weights: dict[str, float], i: int) -> float:
         """Coverage of the question's words other than the place both name."""
-        place = {t for n in places for t in _terms(n.split())}
-        rest = {t: w for t, w in weights.items() if t not in place}
+        rest = {t: w for t, w in weights.items() if t not in self._place_terms[i]}
         total = sum(rest.values())
-        return sum(w for t, w in rest.items() if t in doc_terms) / total if total else 0.0
+        return sum(w for t, w in rest.items() if t in self._doc_terms[i]) / total if total else 0.0
 
     def _similarities(self, query: str, docs: list[int]) -> dict[int, float]:
         """Each doc's best phrasing similarity to the query, 0–1."""
@@ -284,7 +283,7 @@ class SearchIndex:
             if places and not any(f" {n} " in padded for n in places):
                 score -= PLACE_WEIGHT
             elif places:  # named: the place alone is no sign the entry answers ("mai ở Hà Tĩnh có mưa không")
-                coverage = self._beyond(weights, self._doc_terms[i], places)
+                coverage = self._beyond(weights, i)
             confidence = (coverage + signals["similarity"]) / 2
             hits.append(Hit(self.docs[i], score + self.docs[i].boost, confidence))
         hits.sort(key=lambda h: -h.score)
