@@ -59,7 +59,8 @@ FACTS: dict[str, re.Pattern[str]] = {
     "when": re.compile(r"\bcham nhat\b|\btruoc ngay\b|\b\d{1,2}/\d{1,2}\b|\bngay \d|\b(?:sau|truoc) khi\b|\bke tu\b"
                        r"|\bthang \d|\bquy [1-4i]"),  # not "hằng năm": what is done yearly, not by when
     "basis": re.compile(r"\bdieu \d|\bnghi dinh\b|\bthong tu\b|\bluat\b|\bquyet dinh\b|\bnghi quyet\b"),
-    "reform": re.compile(r"\bthay doi tu 2025\b"),  # the entry says how the 2025 reforms change its answer
+    # the entry says how the 2025 reforms change its answer (its footer), or is itself about them
+    "reform": re.compile(r"\bthay doi tu 2025\b|\b0?1 7 2025\b|\bkhong con cap huyen\b|\bchinh quyen (?:2|hai) cap\b"),
     "where": re.compile(r"\btru so\b|\bnha van hoa\b|\b(?:cong|trang) thong tin\b|\bloa\b|\btruyen thanh\b"
                         r"|\bniem yet\b|\bhop\b|\bphieu\b|\bmot cua\b|\bgui\b|\bqua\b|\btai\b"),
 }
