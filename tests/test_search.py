@@ -101,3 +101,12 @@ def test_an_answer_without_the_kind_of_fact_asked_moves_down() -> None:
     assert answerable("Niêm yết ít nhất 30 ngày liên tục") >= {"how_long"}
     assert "how_long" not in answerable("Năm 2025 các thủ tục được công bố lại (Quyết định 967)")
     assert "basis" in answerable("theo Điều 13 khoản 2") and "when" in answerable("chậm nhất 15 ngày sau khi hết quý")
+
+
+def test_clauses_are_the_runs_of_a_messages_parts_longest_first() -> None:
+    from content.search import clauses
+
+    parts = clauses("Con tôi học lớp 10, cô giáo bảo tìm hiểu PAPI đo những lĩnh vực gì, bot kể giúp được không?")
+    assert parts[0] == "Con tôi học lớp 10, cô giáo bảo tìm hiểu PAPI đo những lĩnh vực gì"
+    assert "cô giáo bảo tìm hiểu PAPI đo những lĩnh vực gì" in parts
+    assert all(len(p.split()) >= 3 for p in parts) and len(clauses("papi là gì")) == 0

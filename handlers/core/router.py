@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from content.loader import KnowledgeBase
 from content.normalize import normalize
-from content.search import SearchIndex, Verdict, verdict
+from content.search import Hit, SearchIndex, Verdict, clauses, verdict
 from handlers.core import commands, flow
 from handlers.core.context import Config, Ctx, Fetch
 from handlers.core.flow import CHOICE, Answer
@@ -340,6 +340,16 @@ class Core:
         code = match.group(1).replace(",", ".")
         return self.documents.render(f"sub:{code}" if "." in code else f"dim:{code}")
 
+    def _clause(self, text: str) -> tuple[list[Hit], Verdict] | None:
+        """The hits of the part of a message that one entry clearly answers, the most confident such part."""
+        found = []
+        for part in clauses(text):
+            hits = self.index.search(part)
+            if verdict(hits, linked=self.documents.linked, question=part) is Verdict.ANSWER:
+                found.append(hits)
+        best = max(found, key=lambda h: h[0].confidence, default=None)
+        return (best, Verdict.ANSWER) if best else None
+
     async def _question(self, text: str, ctx: Ctx) -> Reply:
         norm = normalize(text)
         other = outside.other_index(norm)
@@ -362,6 +372,8 @@ class Core:
             return coded
         hits = self.index.search(text)
         decision = verdict(hits, linked=self.documents.linked, question=text)
+        if decision is not Verdict.ANSWER:
+            hits, decision = self._clause(text) or (hits, decision)
         if decision is Verdict.ANSWER:
             reply = (await plan_cards.card(ctx, self.documents, hits[0].doc.id, text)
                      or self.documents.render(hits[0].doc.id, text))
