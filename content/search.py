@@ -299,8 +299,7 @@ def clauses(text: str) -> list[str]:
     a message with its context around the question ("Con tôi học lớp 10, cô giáo bảo tìm hiểu PAPI đo những lĩnh
     vực gì, …") covers little of any phrasing, though one of its parts asks just what an entry is asked."""
     parts = [p for p in _CLAUSE_BREAK.split(text) if p]
-    runs = [", ".join(parts[a:b]) for n in range(len(parts) - 1, 0, -1) for a in range(len(parts) - n + 1)
-            for b in (a + n,)]
+    runs = [", ".join(parts[a:a + n]) for n in range(len(parts) - 1, 0, -1) for a in range(len(parts) - n + 1)]
     return [r for r in runs if len(r.split()) >= MIN_CLAUSE_WORDS]
 
 

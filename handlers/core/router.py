@@ -340,15 +340,14 @@ class Core:
         code = match.group(1).replace(",", ".")
         return self.documents.render(f"sub:{code}" if "." in code else f"dim:{code}")
 
-    def _clause(self, text: str) -> tuple[list[Hit], Verdict] | None:
+    def _clause(self, text: str) -> list[Hit] | None:
         """The hits of the part of a message that one entry clearly answers, the most confident such part."""
         found = []
         for part in clauses(text):
             hits = self.index.search(part)
             if verdict(hits, linked=self.documents.linked, question=part) is Verdict.ANSWER:
                 found.append(hits)
-        best = max(found, key=lambda h: h[0].confidence, default=None)
-        return (best, Verdict.ANSWER) if best else None
+        return max(found, key=lambda h: h[0].confidence, default=None)
 
     async def _question(self, text: str, ctx: Ctx) -> Reply:
         norm = normalize(text)
@@ -372,8 +371,8 @@ class Core:
             return coded
         hits = self.index.search(text)
         decision = verdict(hits, linked=self.documents.linked, question=text)
-        if decision is not Verdict.ANSWER:
-            hits, decision = self._clause(text) or (hits, decision)
+        if decision is not Verdict.ANSWER and (part := self._clause(text)):
+            hits, decision = part, Verdict.ANSWER
         if decision is Verdict.ANSWER:
             reply = (await plan_cards.card(ctx, self.documents, hits[0].doc.id, text)
                      or self.documents.render(hits[0].doc.id, text))

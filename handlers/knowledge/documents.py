@@ -99,9 +99,9 @@ class Documents(Shaped):
         # Answers built from structured data win ties against FAQ text on the same subject.
         out = [replace(d, boost=DATA_BOOST) for d in out]
         out += [Doc(f"faq:{f.id}", f.questions[0], tuple(f.questions), tuple(f.keywords)) for f in kb.faq]
-        names = {f"plan:{p.id}": plan_names.names(p) for p in kb.plans}
-        return [replace(d, body=self._body(d.id), places=names.get(d.id) or _places_of(d, list(names.values())))
-                for d in out]
+        own = {f"plan:{p.id}": plan_names.names(p) for p in kb.plans}  # a plan's card is about its plan
+        names = list(own.values())
+        return [replace(d, body=self._body(d.id), places=own.get(d.id) or _places_of(d, names)) for d in out]
 
     def _body(self, doc_id: str) -> str:
         """The answer as a person reads it, without the source line: the search matches its words too."""
@@ -315,8 +315,7 @@ class Documents(Shaped):
 
 def _places_of(doc: Doc, plans: list[tuple[str, ...]]) -> tuple[str, ...]:
     """The names of the plan that every way of asking an entry names ("Khi đoàn khảo sát PAPI về, Khánh Hòa phân
-    công thế nào?"): the entry is about that plan only, not the question in general. A plan's own card is about
-    its plan whatever its title says (the caller gives it its plan's names)."""
+    công thế nào?"): the entry is about that plan only, not the question in general."""
     asked = [f" {normalize(t)} " for t in (doc.title, *doc.phrasings)]
     for names in plans:
         if all(any(f" {n} " in a for n in names) for a in asked):
