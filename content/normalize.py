@@ -71,6 +71,9 @@ ABBREVIATIONS: dict[str, str] = {
     "bnhiu": "bao nhieu",
     "nv": "nhiem vu",
     "nhiu": "nhieu",
+    "stttt": "so thong tin va truyen thong",
+    "tttt": "thong tin va truyen thong",
+    "tele": "telegram",
 }
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?")
@@ -94,8 +97,10 @@ def normalize(text: str) -> str:
     plain = strip_diacritics(text)
     words: list[str] = []
     for token in _TOKEN.findall(plain):
-        token = _DRAWN_OUT.sub(r"\1", token)
-        word = ABBREVIATIONS.get(token)
+        word = ABBREVIATIONS.get(token)  # before drawing in: "stttt" is no drawn-out "st"
+        if word is None:
+            token = _DRAWN_OUT.sub(r"\1", token)
+            word = ABBREVIATIONS.get(token)
         if word is None:
             typed = untelex(token)
             word = ABBREVIATIONS.get(typed, typed)

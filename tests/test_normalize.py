@@ -31,6 +31,7 @@ def test_abbreviations_expand_with_or_without_diacritics() -> None:
 def test_drawn_out_letters_are_read_once() -> None:
     assert normalize("khongggg dc đâuuu") == "khong duoc dau"
     assert normalize("xoong 10000") == "xong 10000", "a Telex double and a number are left alone"
+    assert normalize("STTTT, tele") == "so thong tin va truyen thong telegram", "an abbreviation is read before"
 
 
 def test_punctuation_is_dropped_and_codes_kept() -> None:

@@ -37,3 +37,16 @@ async def test_a_number_the_plan_does_not_have_is_declined(core: Core) -> None:
     assert reply.kind == "decline" and "không ghi" in reply.text
     numbered = await first(core, "kế hoạch 172 ban hành ngày nào")
     assert numbered.kind == "answer" and "ngày 20 tháng 5 năm 2024" in numbered.text
+
+
+async def test_a_named_dimension_puts_its_own_tasks_before_the_plans_general_ones(core: Core) -> None:
+    # duyen-hai-2021.yaml: t17 and t18 (dimension 8) are led by Phòng Văn hóa và Thông tin; t19 and t20 cover all
+    reply = await first(core, "theo kh 72 đơn vị nào chủ trì khắc phục hạn chế về quản trị điện tử")
+    head = reply.text.split("\n• ")[1]
+    assert "Chủ trì: Phòng Văn hóa và Thông tin" in head
+
+
+async def test_a_report_due_after_the_results_are_published_is_a_plan_question(core: Core) -> None:
+    # dong-thap-2024.yaml reports: within 15 days of the PAPI 2024 results being published (not the results)
+    reply = await first(core, "kế hoạch 172 Đồng Tháp: công bố kết quả PAPI 2024 xong thì mấy ngày phải báo cáo")
+    assert "15 ngày" in reply.text and "Tổng điểm" not in reply.text

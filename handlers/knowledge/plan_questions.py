@@ -30,6 +30,7 @@ TASK_ASPECTS = frozenset({"who", "deadline", "tasks", "when"})  # what a task li
 NUMBER_WORDS = ("so hieu", "so may", "so bao nhieu", "ky hieu")
 # The number asked of another document the plan cites ("Bộ khung … kèm quyết định số mấy"), not of the plan.
 _OTHER_DOCUMENT = ("quyet dinh", "van ban", "nghi quyet", "cong van", "thong tu", "nghi dinh", "luat")
+BROAD = 3  # a task listed under more dimensions than this is about the whole plan, not one dimension
 COUNT_WORDS = ("bao nhieu nhiem vu", "may nhiem vu", "so nhiem vu")
 _NUMBER = re.compile(r"\b(?:ke hoach|so)\s*(\d{1,4})\b")
 _YEAR = re.compile(r"\b20\d\d\b")
@@ -177,7 +178,13 @@ class PlanQuestions:
             mine = [t for t in pool if unit in t.lead] + [t for t in pool if unit in t.coordinate]
             tasks = sorted(mine, key=overlap, reverse=True) if words - set(normalize(unit).split()) else mine
         else:
-            ranked = sorted(pool, key=overlap, reverse=True)  # stable: the plan's order among equals
+            # a task mainly of the named dimension (listed first), then one also of it, then one of every
+            # dimension ("theo dõi, đôn đốc việc thực hiện"), which words such as "khắc phục" meet as well
+            def rank(t: Task) -> tuple[bool, bool, int]:
+                own = dimension is None or len(t.dimensions) <= BROAD
+                return own, dimension is None or t.dimensions[0] == dimension, overlap(t)
+
+            ranked = sorted(pool, key=rank, reverse=True)  # stable: the plan's order among equals
             enough = 1 if dimension is not None else 2
             tasks = [t for t in ranked if overlap(t) >= enough][:3] or (ranked[:3] if dimension is not None else [])
         if not tasks:

@@ -16,7 +16,7 @@ _DIM = re.compile(r"\b(?:chi so|noi dung|linh vuc)(?: noi dung| thanh phan)?(?: 
 # before normalising, since both lose their diacritics to "dat").
 _VERDICT = re.compile(
     r"\b(?:co|da|khong|chua) dat\b|\bdat (?:chua|khong|duoc|muc tieu|chi tieu|ke hoach)\b"
-    r"|\b(?:so voi|hoan thanh|vuot) (?:muc tieu|chi tieu|ke hoach)\b|\bdoi chieu\b|\bket qua papi\b"
+    r"|\b(?:so voi|hoan thanh|vuot) (?:muc tieu|chi tieu|ke hoach)\b|\bdoi chieu\b|(?<!cong bo )\bket qua papi\b"
 )
 SCORE_WORDS = ("diem", "xep hang", "thu hang", "ket qua papi", "nhom", "dung thu", "hang may", "xep thu", "thu may")
 PLAN_WORDS = ("ke hoach", "muc tieu", "chi tieu", "nhiem vu", "muon", "phan dau")
