@@ -50,3 +50,11 @@ async def test_a_report_due_after_the_results_are_published_is_a_plan_question(c
     # dong-thap-2024.yaml reports: within 15 days of the PAPI 2024 results being published (not the results)
     reply = await first(core, "kế hoạch 172 Đồng Tháp: công bố kết quả PAPI 2024 xong thì mấy ngày phải báo cáo")
     assert "15 ngày" in reply.text and "Tổng điểm" not in reply.text
+
+
+async def test_another_index_of_a_province_is_what_its_plan_quotes_or_not_held(core: Core) -> None:
+    # ha-tinh-2023.yaml scores_quoted: PAR Index 2022 85,95/100, 28/63; no figure for 2024
+    quoted = await first(core, "chỉ số PAR Index năm 2022 của Hà Tĩnh được mấy điểm")
+    assert "85,95" in quoted.text and "221/KH-UBND" in quoted.text and "chưa đối chiếu" in quoted.text
+    unquoted = await first(core, "PAR Index 2024 Hà Tĩnh bao nhiêu điểm")
+    assert unquoted.kind == "decline" and "85,95" not in unquoted.text

@@ -139,6 +139,23 @@ class PlanQuestions:
         reply = self._answer(text, norm, *named, documents)
         return cards.with_map(reply, named[0]) if reply else None  # an old plan: where its area is now
 
+    async def quoted(self, text: str, index: str, provinces: Sequence[str], ctx: Ctx) -> Reply | None:
+        """Another index's score for a province ("PAR Index 2022 của Hà Tĩnh"): what a plan of that province
+        quotes of it, labelled as the plan's words, when the year asked (or any year, none asked) is quoted;
+        else None, for the bot holds PAPI scores only."""
+        plans = (await self.loaded.every(ctx.db)).plans
+        years = {int(y) for y in _YEAR.findall(normalize(text))}
+        wanted = {place_key(p) for p in provinces}
+        found = [(p, q) for p in plans if place_key(p.province) in wanted for q in p.scores_quoted
+                 if normalize(q.index) in normalize(index) and (not years or q.year in years)]
+        if not found:
+            return None
+        plan, quote = found[0]
+        text = (f"Trợ lý không có số liệu {index}; {render.plan_label(plan)} trích dẫn:\n{quote.text.strip()}\n\n"
+                f"{render.CAUTION}Số liệu lấy theo kế hoạch, trợ lý chưa đối chiếu với nơi công bố chỉ số.\n"
+                + _cited(plan))
+        return Reply(text, _more(plan))
+
     def _answer(self, text: str, norm: str, plan: Plan, sure: bool, documents: Documents) -> Reply | None:
         asked = aspects(text)
         cued = sure or any(f" {c} " in f" {norm} " for c in PLAN_CUES)
