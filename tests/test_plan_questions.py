@@ -58,3 +58,9 @@ async def test_another_index_of_a_province_is_what_its_plan_quotes_or_not_held(c
     assert "85,95" in quoted.text and "221/KH-UBND" in quoted.text and "chưa đối chiếu" in quoted.text
     unquoted = await first(core, "PAR Index 2024 Hà Tĩnh bao nhiêu điểm")
     assert unquoted.kind == "decline" and "85,95" not in unquoted.text
+
+
+async def test_a_plan_number_the_bot_does_not_hold_is_said_so(core: Core) -> None:
+    # no bundled plan is numbered 46; Duyên Hải's is 72, and must not answer in its place
+    reply = await first(core, "kế hoạch số 46 giao thị xã Duyên Hải những việc gì")
+    assert reply.kind == "decline" and "Kế hoạch số 46" in reply.text and "Chủ trì" not in reply.text

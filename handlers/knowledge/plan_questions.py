@@ -34,6 +34,7 @@ BROAD = 3  # a task listed under more dimensions than this is about the whole pl
 COUNT_WORDS = ("bao nhieu nhiem vu", "may nhiem vu", "so nhiem vu")
 _NUMBER = re.compile(r"\b(?:ke hoach|so)\s*(\d{1,4})\b")
 _YEAR = re.compile(r"\b20\d\d\b")
+_PLAN_NUMBER = re.compile(r"\bke hoach (?:so )?(\d{1,4})\b")
 _STOP = {"ai", "chu", "tri", "phoi", "hop", "nhiem", "vu", "ke", "hoach", "theo", "cua", "la", "gi", "nao", "viec",
          "thuc", "hien", "giao", "cho", "don", "vi", "co", "quan", "va", "cac", "nhung", "trong", "papi", "tinh", "xa"}
 
@@ -70,6 +71,17 @@ def _no_plan(province: str, plans: Sequence[Plan], former: Sequence[str] = ()) -
     lacking = f"Trợ lý chưa có kế hoạch PAPI {whose} {province}, nên không biết số, ngày hay nội dung của kế hoạch đó."
     merged = f"\nTrên địa bàn {province} từ 1/7/2025, trợ lý có kế hoạch của {'; '.join(inside)}." if inside else ""
     return Reply(f"{lacking}{merged}\n{others}", kind="decline")
+
+
+def _unheld_number(plans: Sequence[Plan], norm: str) -> Reply | None:
+    """"kh 46 của tỉnh …": a plan number none of the plans has is said so, rather than another plan of the
+    place it names answered in its place; a year ("kế hoạch 2024") is no number."""
+    number = _PLAN_NUMBER.search(norm)
+    if number is None or _YEAR.fullmatch(number.group(1)) or number.group(1) in {plan_names.number(p) for p in plans}:
+        return None
+    held = "; ".join(render.plan_label(p) for p in plans)
+    return Reply(f"Trợ lý chưa có Kế hoạch số {number.group(1)}, nên không biết nội dung của kế hoạch đó.\n"
+                 f"Các kế hoạch trợ lý có: {held}. Gõ /kehoach để xem.", kind="decline")
 
 
 def _of_year(plans: Sequence[Plan], norm: str) -> list[Plan]:
@@ -125,6 +137,9 @@ class PlanQuestions:
         """`provinces`: the provinces a text names, as the score router reads them."""
         norm = normalize(text)
         plans = (await self.loaded.every(ctx.db)).plans
+        unheld = _unheld_number(plans, norm)
+        if unheld is not None:
+            return unheld
         named = plan_named(plans, norm)
         cued = any(f" {c} " in f" {norm} " for c in PLAN_CUES)
         if named is None and cued:
