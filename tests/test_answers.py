@@ -75,6 +75,8 @@ async def test_other_indices_and_commune_scores_are_declined(core: Core) -> None
     assert pci.kind == "decline" and "chỉ có số liệu PAPI" in pci.text and "44,94" not in pci.text
     commune = await first(core, "xã tôi được bao nhiêu điểm papi")
     assert commune.kind == "decline" and "chỉ có điểm cấp tỉnh" in commune.text
+    named = await first(core, "điểm PAPI 2023 của xã Hòa Bình, huyện Tân Lạc")  # a commune named like a province
+    assert named.kind == "decline" and "chỉ có điểm cấp tỉnh" in named.text
     merged = await first(core, "diem papi cua tinh vinh long moi sau sap nhap nam 2024")
     assert merged.kind == "decline" and "chưa có điểm" in merged.text
 

@@ -364,7 +364,7 @@ class Core:
             if confident and other[0] in about:  # an entry asked about that index, not one that mentions it
                 return self.documents.render(hits[0].doc.id, text) or outside.not_papi(other[1])
             return outside.not_papi(other[1])
-        if outside.asks_local_score(norm) and not self.scores.provinces(text):
+        if outside.asks_local_score(norm) and not outside.beyond_local(norm, self.scores.provinces(text)):
             return outside.no_local_score()
         if self.scores.wants(text):
             return await self.scores.respond(text)

@@ -42,6 +42,13 @@ def asks_local_score(norm: str) -> bool:
     return " papi " in f" {norm} " and SCORE.search(norm) is not None and _LOCAL.search(norm) is not None
 
 
+def beyond_local(norm: str, provinces: list[str]) -> list[str]:
+    """The provinces a question names other than as a commune's or district's name ("xã Hòa Bình, huyện Tân
+    Lạc" names no province)."""
+    padded = f" {norm} "
+    return [p for p in provinces if not re.search(rf" {_LOCAL.pattern} {re.escape(normalize(p))} ", padded)]
+
+
 def not_papi(index: str) -> Reply:
     return Reply(
         f"Trợ lý chỉ có số liệu PAPI, không có số liệu {index}. Đó là một chỉ số khác, không phải PAPI; "
