@@ -65,7 +65,6 @@ GROUP_WELCOME = (
     "Để hỏi đáp riêng, bạn hãy nhắn tin trực tiếp cho tôi."
 )
 PRIVATE_ONLY = "Lệnh này chỉ dùng khi nhắn tin riêng với tôi, để giữ kín thông tin của đơn vị."
-_YEAR = re.compile(r"\b20\d\d\b")
 NOT_FOUND = (
     "Xin lỗi, tôi chưa tìm thấy câu trả lời cho câu hỏi này. Bạn có thể:\n"
     "• hỏi ngắn hơn, nêu rõ việc cần hỏi (ví dụ: \"niêm yết danh sách hộ nghèo bao lâu\");\n"
@@ -354,10 +353,9 @@ class Core:
         norm = normalize(text)
         other = outside.other_index(norm)
         if other is not None:  # PCI, SIPAS…: what a plan quotes, an entry that speaks of it, or "not held"
-            provinces = self.scores.provinces(text)
-            if provinces or _YEAR.search(norm):  # a province's figure: quoted by its plan, else not held
-                quoted = await self.plan_questions.quoted(text, other[1], provinces, ctx)
-                return quoted or outside.not_papi(other[1])
+            quoted = await self.plan_questions.quoted(text, other[1], self.scores.provinces(text), ctx)
+            if quoted is not None:  # a province's or year's figure: quoted by its plan, else not held
+                return quoted
             hits = self.index.search(text)
             confident = verdict(hits, linked=self.documents.linked) is Verdict.ANSWER
             about = normalize(" ".join((hits[0].doc.title, *hits[0].doc.phrasings))) if hits else ""

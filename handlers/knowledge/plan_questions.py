@@ -20,6 +20,7 @@ from handlers.knowledge import brief, plan_names
 from handlers.knowledge.documents import Documents, choice
 from handlers.plans import cards
 from handlers.plans.active import LoadedPlans
+from handlers.scores import outside
 from storage import org
 from storage.org import place_key
 
@@ -62,8 +63,7 @@ def _no_plan(province: str, plans: Sequence[Plan], former: Sequence[str] = ()) -
     """A plan of a province the bot holds none of ("kế hoạch PAPI 2024 của Nghệ An số mấy"): said so, with the
     plans it holds, rather than another province's plan in its place; `former`: the provinces merged into it in
     2025, whose plans are named first (a plan of xã Đắk Plô, Kon Tum, for "kế hoạch PAPI Quảng Ngãi")."""
-    held = "; ".join(f"{p.commune or p.district or p.province} (PAPI {p.papi_year})" for p in plans)
-    others = f"Các kế hoạch trợ lý có: {held}. Gõ /kehoach để xem." if plans else "Trợ lý chưa có kế hoạch nào."
+    others = _held(plans)
     keys = {place_key(f) for f in former}
     inside = [f"{p.commune or p.district or p.province} (tỉnh {p.province} cũ, PAPI {p.papi_year})"
               for p in plans if place_key(p.province) in keys]
@@ -73,15 +73,20 @@ def _no_plan(province: str, plans: Sequence[Plan], former: Sequence[str] = ()) -
     return Reply(f"{lacking}{merged}\n{others}", kind="decline")
 
 
+def _held(plans: Sequence[Plan]) -> str:
+    """The plans the bot holds, for a decline of one it does not."""
+    held = "; ".join(f"{p.commune or p.district or p.province} (PAPI {p.papi_year})" for p in plans)
+    return f"Các kế hoạch trợ lý có: {held}. Gõ /kehoach để xem." if plans else "Trợ lý chưa có kế hoạch nào."
+
+
 def _unheld_number(plans: Sequence[Plan], norm: str) -> Reply | None:
     """"kh 46 của tỉnh …": a plan number none of the plans has is said so, rather than another plan of the
     place it names answered in its place; a year ("kế hoạch 2024") is no number."""
     number = _PLAN_NUMBER.search(norm)
     if number is None or _YEAR.fullmatch(number.group(1)) or number.group(1) in {plan_names.number(p) for p in plans}:
         return None
-    held = "; ".join(render.plan_label(p) for p in plans)
     return Reply(f"Trợ lý chưa có Kế hoạch số {number.group(1)}, nên không biết nội dung của kế hoạch đó.\n"
-                 f"Các kế hoạch trợ lý có: {held}. Gõ /kehoach để xem.", kind="decline")
+                 f"{_held(plans)}", kind="decline")
 
 
 def _of_year(plans: Sequence[Plan], norm: str) -> list[Plan]:
@@ -155,16 +160,18 @@ class PlanQuestions:
         return cards.with_map(reply, named[0]) if reply else None  # an old plan: where its area is now
 
     async def quoted(self, text: str, index: str, provinces: Sequence[str], ctx: Ctx) -> Reply | None:
-        """Another index's score for a province ("PAR Index 2022 của Hà Tĩnh"): what a plan of that province
-        quotes of it, labelled as the plan's words, when the year asked (or any year, none asked) is quoted;
-        else None, for the bot holds PAPI scores only."""
-        plans = (await self.loaded.every(ctx.db)).plans
+        """Another index's score for a province or year ("PAR Index 2022 của Hà Tĩnh"): what a plan of that
+        province quotes of it, labelled as the plan's words, when the year asked (or any year, none asked) is
+        quoted, else the decline, for the bot holds PAPI scores only. None when neither is named ("PCI là gì")."""
         years = {int(y) for y in _YEAR.findall(normalize(text))}
+        if not provinces and not years:
+            return None
+        plans = (await self.loaded.every(ctx.db)).plans
         wanted = {place_key(p) for p in provinces}
         found = [(p, q) for p in plans if place_key(p.province) in wanted for q in p.scores_quoted
                  if normalize(q.index) in normalize(index) and (not years or q.year in years)]
         if not found:
-            return None
+            return outside.not_papi(index)
         plan, quote = found[0]
         text = (f"Trợ lý không có số liệu {index}; {render.plan_label(plan)} trích dẫn:\n{quote.text.strip()}\n\n"
                 f"{render.CAUTION}Số liệu lấy theo kế hoạch, trợ lý chưa đối chiếu với nơi công bố chỉ số.\n"
