@@ -244,3 +244,15 @@ def test_a_decree_written_nd_counts_as_named() -> None:
     doc = Doc("x", "dân góp ý quy hoạch", ("dân góp ý quy hoạch",), body="theo NĐ 151/2025/NĐ-CP, xã lấy ý kiến")
     assert uncovered("khong con cap huyen theo nghi dinh nao", doc, Reply(doc.body)) is None
     assert uncovered("theo thong tu nao", doc, Reply(doc.body)) is not None
+
+
+async def test_a_message_asking_two_things_gets_both_answered_in_one_reply(core: Core) -> None:
+    both = await first(core, "PAPI 2022 công bố ngày nào, tỉnh nào đứng đầu năm đó?")
+    assert both.kind == "answer" and "12/04/2023" in both.text and "1. Quảng Ninh: 47,88" in both.text
+    budget = await first(core, "danh sach ho ngheo dan o dau, con du toan ngan sach xa thi cong khai bao lau")
+    assert "03 ngày làm việc" in budget.text and "chậm nhất 30 ngày" in budget.text
+    fresh = (await core.handle(Incoming(channel="console", user_id="new", text="PAPI 2022 công bố ngày nào, "
+                                        "tỉnh nào đứng đầu năm đó?")))[0]
+    assert len(fresh.text) <= 2000  # with the first-contact notice, still one Zalo message
+    single = await first(core, "danh sách hộ nghèo dán ở đâu")
+    assert "Bạn hỏi thêm" not in single.text

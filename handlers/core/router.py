@@ -24,7 +24,8 @@ from handlers.core.locks import Kept, KeyedLock
 from handlers.core.messages import Choice, Incoming, Reply
 from handlers.files.pool import Renderer
 from handlers.invitations.register import register
-from handlers.knowledge import coverage
+from handlers.knowledge import compound, coverage
+from handlers.knowledge.brief import MAX_REPLY
 from handlers.knowledge.documents import Documents, choice
 from handlers.knowledge.plan_questions import PlanQuestions
 from handlers.plans import cards as plan_cards
@@ -40,6 +41,7 @@ from storage.people import Person
 from storage.sessions import Session
 
 MAX_QUESTION = 1000
+JOIN = "➕ Bạn hỏi thêm:"
 TOPICS = frozenset({"ck", "dim", "sub", "faq", "quyen", "plan"})  # deep-link namespaces of knowledge entries
 DEFAULTS = Config()
 _CODE = re.compile(
@@ -350,6 +352,22 @@ class Core:
         return max(found, key=lambda h: h[0].confidence, default=None)
 
     async def _question(self, text: str, ctx: Ctx) -> Reply:
+        """The answer to the message, and to each other thing it asks that has an answer of its own, while the
+        reply fits one message (compound.py)."""
+        reply = await self._one(text, ctx)
+        if reply.kind != "answer" or reply.render or reply.image:
+            return reply
+        places = self.scores.provinces(text)
+        for part in compound.asked(text):
+            more = await self._one(compound.carried(part, text, places), ctx, record=False)
+            if more.kind != "answer" or more.render or more.image or _head(more.text) in reply.text:
+                continue
+            text_joined = f"{reply.text}\n\n{JOIN}\n\n{more.text}"
+            if len(text_joined) <= MAX_REPLY - len(NOTICE) - 2:  # room for the notice of a first contact
+                reply = replace(reply, text=text_joined, choices=(*reply.choices, *more.choices))
+        return reply
+
+    async def _one(self, text: str, ctx: Ctx, record: bool = True) -> Reply:
         norm = normalize(text)
         other = outside.other_index(norm)
         if other is not None:  # PCI, SIPAS…: what a plan quotes, an entry that speaks of it, or "not held"
@@ -387,5 +405,11 @@ class Core:
                 tuple(choice(h.doc.title, h.doc.id) for h in hits[:3]),
                 kind="suggestions",
             )
-        await gaps.record(self.db, text, ctx.now)
+        if record:
+            await gaps.record(self.db, text, ctx.now)
         return Reply(NOT_FOUND, _menu("citizen"), kind="not_found")
+
+
+def _head(text: str) -> str:
+    """A reply's first line: the title of what it answers."""
+    return text.strip().split("\n", 1)[0]
