@@ -21,6 +21,6 @@ def test_context_and_a_single_question_are_not_parts() -> None:
 
 def test_a_part_carries_the_years_and_places_named_once() -> None:
     assert carried("tỉnh nào đứng cuối", "PAPI 2024 công bố ngày nào, tỉnh nào đứng cuối", []) == \
-        "tỉnh nào đứng cuối 2024"
+        "tỉnh nào đứng cuối PAPI 2024"
     assert carried("xếp thứ mấy", "Hà Tĩnh 2022 được bao nhiêu điểm, xếp thứ mấy", ["Hà Tĩnh"]) == \
         "xếp thứ mấy Hà Tĩnh 2022"
