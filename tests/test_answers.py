@@ -256,3 +256,8 @@ async def test_a_message_asking_two_things_gets_both_answered_in_one_reply(core:
     assert len(fresh.text) <= 2000  # with the first-contact notice, still one Zalo message
     single = await first(core, "danh sách hộ nghèo dán ở đâu")
     assert "Bạn hỏi thêm" not in single.text
+
+
+async def test_an_amount_of_money_is_not_answered_by_an_entry_that_gives_none(core: Core) -> None:
+    fine = await first(core, "xa khong niem yet danh sach ho ngheo thi bi phat bao nhieu tien")
+    assert fine.kind == "decline" and fine.text.startswith("Mục này không nêu riêng số tiền")

@@ -1,6 +1,7 @@
 """A question asking for something the entry found does not hold: a year it never names ("PAPI 2019 khảo sát bao
 nhiêu người" finds the entry listing 2018, 2020, 2021…), or the number of a decree, decision or article it never
-gives ("chuẩn nghèo theo nghị định nào" finds an entry that names none). The reply then says so first, as a
+gives ("chuẩn nghèo theo nghị định nào" finds an entry that names none), or an amount of money, which no entry
+gives ("phạt bao nhiêu tiền", "mức trợ cấp hộ nghèo bao nhiêu"). The reply then says so first, as a
 decline, and then what the entry holds, so the person does not take another year's figure, or no figure, for the
 one asked. Only for entries that speak of particular years (in their title, phrasings or answer, not in a law's
 number such as 10/2022/QH15); one that names no year (what PAPI is) answers a question of any year, and a year the
@@ -22,6 +23,11 @@ _LACKS = ("chua co", "khong co")
 _ASKED_DOC = re.compile(r"\b(nghi dinh|thong tu|nghi quyet|luat)(?: so)? (?:nao|gi|may|bao nhieu)\b"
                         r"|\b(?:theo|can cu|tai|so) (quyet dinh|dieu)(?: so)? (?:nao|may|bao nhieu)\b"
                         r"|\b(quyet dinh|dieu)(?: so)? (?:may|bao nhieu)\b|\b(dieu) nao\b")
+# an amount of money ("phạt bao nhiêu tiền", "mức trợ cấp bao nhiêu", "bao nhiêu triệu"): the knowledge base gives
+# no amounts, so an entry on the subject must not stand for the figure asked
+_ASKED_MONEY = re.compile(r"\b(?:bao nhieu|may) (?:tien|trieu|nghin|ngan|dong)\b"
+                          r"|\bmuc (?:tro cap|ho tro|phat|luong|thu nhap|boi thuong|den bu)\b.*\bbao nhieu\b")
+_MONEY = re.compile(r"\d[\d.,]*\s?(?:đồng|triệu|nghìn|tỷ)\b")
 _SHOWN = {"nghi dinh": "số nghị định", "quyet dinh": "số quyết định", "thong tu": "số thông tư",
           "nghi quyet": "số nghị quyết", "luat": "tên luật", "dieu": "điều luật"}
 
@@ -65,11 +71,16 @@ def _missing_document(question: str, entry: str) -> str | None:
     return None if re.search(named, normalize(entry)) else _SHOWN[kind]
 
 
+def _missing_money(question: str, entry: str) -> str | None:
+    return "số tiền" if _ASKED_MONEY.search(normalize(question)) and not _MONEY.search(entry) else None
+
+
 def uncovered(question: str, doc: Doc, reply: Reply) -> Reply | None:
     """The reply as a decline that says first what the entry does not give, or None when it gives what is asked.
     Years are looked for in what the entry says; a document's number also in the reply's source line."""
     lines = [doc.title, *doc.phrasings, *doc.body.splitlines()]
-    missing = _missing_year(question, lines) or _missing_document(question, "\n".join([*lines, reply.text]))
+    text = "\n".join([*lines, reply.text])
+    missing = _missing_year(question, lines) or _missing_document(question, text) or _missing_money(question, text)
     if missing is None:
         return None
     return Reply(f"Mục này không nêu riêng {missing}; đây là những gì trợ lý có:\n\n{reply.text}", reply.choices,
