@@ -58,6 +58,8 @@ async def test_another_index_of_a_province_is_what_its_plan_quotes_or_not_held(c
     assert "85,95" in quoted.text and "221/KH-UBND" in quoted.text and "chưa đối chiếu" in quoted.text
     unquoted = await first(core, "PAR Index 2024 Hà Tĩnh bao nhiêu điểm")
     assert unquoted.kind == "decline" and "85,95" not in unquoted.text
+    percent = await first(core, "sipas cua kon tum nam 2022 duoc bao nhieu phan tram")  # a percentage, not a PAPI card
+    assert percent.kind == "decline" and "SIPAS" in percent.text and "Tổng điểm" not in percent.text
 
 
 async def test_a_plan_number_the_bot_does_not_hold_is_said_so(core: Core) -> None:
