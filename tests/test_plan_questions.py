@@ -66,3 +66,11 @@ async def test_a_plan_number_the_bot_does_not_hold_is_said_so(core: Core) -> Non
     # no bundled plan is numbered 46; Duyên Hải's is 72, and must not answer in its place
     reply = await first(core, "kế hoạch số 46 giao thị xã Duyên Hải những việc gì")
     assert reply.kind == "decline" and "Kế hoạch số 46" in reply.text and "Chủ trì" not in reply.text
+
+
+async def test_a_plan_year_the_bot_does_not_hold_is_said_so(core: Core) -> None:
+    # dong-thap-2024.yaml is the only Đồng Tháp plan: a 2026 plan must not be answered by it
+    reply = await first(core, "kế hoạch nâng cao chỉ số PAPI năm 2026 của Đồng Tháp giao những việc gì")
+    assert reply.kind == "decline" and "năm 2026 của Đồng Tháp" in reply.text and "172/KH-UBND" not in reply.text
+    held = await first(core, "kế hoạch PAPI 2024 của Đồng Tháp số mấy")
+    assert "172/KH-UBND" in held.text

@@ -36,6 +36,8 @@ COUNT_WORDS = ("bao nhieu nhiem vu", "may nhiem vu", "so nhiem vu")
 _NUMBER = re.compile(r"\b(?:ke hoach|so)\s*(\d{1,4})\b")
 _YEAR = re.compile(r"\b20\d\d\b")
 _PLAN_NUMBER = re.compile(r"\bke hoach (?:so )?(\d{1,4})\b")
+# the year of a plan asked ("kế hoạch cải thiện PAPI năm 2025 của Đồng Tháp"), not a year of its targets
+_PLAN_YEAR = re.compile(r"\bke hoach(?: (?:cai thien|nang cao|papi|chi so))* (?:nam |papi )?(20\d\d)\b")
 _STOP = {"ai", "chu", "tri", "phoi", "hop", "nhiem", "vu", "ke", "hoach", "theo", "cua", "la", "gi", "nao", "viec",
          "thuc", "hien", "giao", "cho", "don", "vi", "co", "quan", "va", "cac", "nhung", "trong", "papi", "tinh", "xa"}
 
@@ -131,6 +133,21 @@ async def _home(ctx: Ctx) -> str | None:
     return ctx.person.province
 
 
+def _unheld_year(plans: Sequence[Plan], norm: str) -> Reply | None:
+    """"Kế hoạch PAPI năm 2025 của Đồng Tháp": a place whose plans are all of other years is said so, rather than
+    its plan of 2024 answered in its place."""
+    year = _PLAN_YEAR.search(norm)
+    if year is None:
+        return None
+    padded = f" {norm} "
+    of_place = [p for p in plans if any(f" {n} " in padded for n in plan_names.places(p))]
+    if not of_place or _of_year(of_place, year.group(1)):
+        return None
+    place = of_place[0].commune or of_place[0].district or of_place[0].province
+    return Reply(f"Trợ lý chưa có kế hoạch PAPI năm {year.group(1)} của {place}, nên không biết số, ngày hay nội dung "
+                 f"của kế hoạch đó.\n{_held(plans)}", kind="decline")
+
+
 class PlanQuestions:
     """Reads the plans a question may be about on every question: the bundled ones and those a province loaded
     (their active version), so a plan published a minute ago answers at once."""
@@ -142,7 +159,7 @@ class PlanQuestions:
         """`provinces`: the provinces a text names, as the score router reads them."""
         norm = normalize(text)
         plans = (await self.loaded.every(ctx.db)).plans
-        unheld = _unheld_number(plans, norm)
+        unheld = _unheld_number(plans, norm) or _unheld_year(plans, norm)
         if unheld is not None:
             return unheld
         named = plan_named(plans, norm)
