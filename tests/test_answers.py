@@ -261,3 +261,10 @@ async def test_a_message_asking_two_things_gets_both_answered_in_one_reply(core:
 async def test_an_amount_of_money_is_not_answered_by_an_entry_that_gives_none(core: Core) -> None:
     fine = await first(core, "xa khong niem yet danh sach ho ngheo thi bi phat bao nhieu tien")
     assert fine.kind == "decline" and fine.text.startswith("Mục này không nêu riêng số tiền")
+
+
+async def test_a_communes_own_merger_is_declined_not_answered_by_a_nearby_entry(core: Core) -> None:
+    merged = await first(core, "xa toi nhap voi xa ben canh thi ten xa moi la gi")
+    assert merged.kind == "decline" and "chưa có danh sách sắp xếp từng xã" in merged.text
+    provinces = await first(core, "sáp nhập tỉnh rồi thì điểm PAPI tính thế nào")
+    assert provinces.kind == "answer"

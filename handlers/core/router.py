@@ -24,7 +24,7 @@ from handlers.core.locks import Kept, KeyedLock
 from handlers.core.messages import Choice, Incoming, Reply
 from handlers.files.pool import Renderer
 from handlers.invitations.register import register
-from handlers.knowledge import compound, coverage
+from handlers.knowledge import compound, coverage, merged_communes
 from handlers.knowledge.brief import MAX_REPLY
 from handlers.knowledge.documents import Documents, choice
 from handlers.knowledge.plan_questions import PlanQuestions
@@ -380,6 +380,8 @@ class Core:
             if confident and other[0] in about:  # an entry asked about that index, not one that mentions it
                 return self.documents.render(hits[0].doc.id, text) or outside.not_papi(other[1])
             return outside.not_papi(other[1])
+        if merged_communes.asks(norm):
+            return merged_communes.decline()
         if outside.asks_local_score(norm) and not outside.beyond_local(norm, self.scores.provinces(text)):
             return outside.no_local_score()
         if self.scores.wants(text):
