@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from content.normalize import normalize
+from content.normalize import YEAR, normalize
 
 # Where one question ends and the next begins: punctuation, or "và / còn / với lại" before a new question word
 _BREAK = re.compile(r"\s*[,;?!]+\s*|\s+(?=(?:và|va|còn|con|với lại|voi lai|thêm nữa|them nua)\s)", re.IGNORECASE)
@@ -16,7 +16,6 @@ _JOINER = re.compile(r"^(?:và|va|còn|con|với lại|voi lai|thêm nữa|them 
 # its end ("… được không"), since inside a part they deny ("nghe hoài mà không hiểu")
 _ASKING = re.compile(r"\b(?:bao lau|bao nhieu|may|nao|gi|the nao|sao|o dau|ai|khi nao|bao gio|la gi|dung thu"
                      r"|co phai)\b|\b(?:khong|chua)$")
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 MIN_WORDS = 3
 MOST = 3  # a message of more asking parts than this is a list of worries, better answered by its main question
 
@@ -32,7 +31,7 @@ def carried(part: str, whole: str, places: list[str]) -> str:
     """The part with the years and places the message names elsewhere ("PAPI 2024 …, tỉnh nào đứng cuối"), and
     PAPI when the message is about it ("PAPI là gì, ai tổ chức khảo sát cái này")."""
     norm, all_of = normalize(part), normalize(whole)
-    years = [y for y in dict.fromkeys(_YEAR.findall(all_of)) if y not in norm]
+    years = [y for y in dict.fromkeys(YEAR.findall(all_of)) if y not in norm]
     named = [p for p in places if normalize(p) not in norm]
     topic = ["PAPI"] if re.search(r"\bpapi\b", all_of) and not re.search(r"\bpapi\b", norm) else []
     return " ".join([part, *topic, *named, *years])

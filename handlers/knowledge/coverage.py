@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import re
 
-from content.normalize import normalize
+from content.normalize import YEAR, normalize
 from content.search import Doc
 from handlers.core.messages import Reply
 
-_YEAR = re.compile(r"^(?:19|20)\d{2}$")
 _NUMBERED = re.compile(r"\b\d{1,4}/(?:19|20)\d{2}/\S+")  # a document's number: 151/2025/NĐ-CP, 10/2022/QH15
 _LACKS = ("chua co", "khong co")
 # "theo nghị định nào", "nghị định số mấy", "luật nào"; a decision or an article only when asked for as a
@@ -38,7 +37,7 @@ def _words(text: str) -> list[str]:
 
 
 def _years(text: str) -> list[str]:
-    return [w for w in _words(text) if _YEAR.match(w)]
+    return [w for w in _words(text) if YEAR.fullmatch(w)]
 
 
 def _years_held(lines: list[str]) -> set[str]:
@@ -48,7 +47,7 @@ def _years_held(lines: list[str]) -> set[str]:
         words = _words(line)
         for i, word in enumerate(words):
             near = f" {' '.join(words[max(0, i - 4):i])} | {' '.join(words[i + 1:i + 4])} "
-            if _YEAR.match(word) and not any(f" {lack} " in near for lack in _LACKS):
+            if YEAR.fullmatch(word) and not any(f" {lack} " in near for lack in _LACKS):
                 held.add(word)
     return held
 

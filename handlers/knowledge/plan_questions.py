@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from content.aspects import aspects
 from content.models import Plan, Task
-from content.normalize import normalize
+from content.normalize import YEAR, normalize
 from handlers.core import render
 from handlers.core.context import Ctx
 from handlers.core.messages import Choice, Reply
@@ -34,7 +34,6 @@ _OTHER_DOCUMENT = ("quyet dinh", "van ban", "nghi quyet", "cong van", "thong tu"
 BROAD = 3  # a task listed under more dimensions than this is about the whole plan, not one dimension
 COUNT_WORDS = ("bao nhieu nhiem vu", "may nhiem vu", "so nhiem vu")
 _NUMBER = re.compile(r"\b(?:ke hoach|so)\s*(\d{1,4})\b")
-_YEAR = re.compile(r"\b20\d\d\b")
 _PLAN_NUMBER = re.compile(r"\bke hoach (?:so )?(\d{1,4})\b")
 # the year of a plan asked ("kế hoạch cải thiện PAPI năm 2025 của Đồng Tháp"), not a year of its targets
 _PLAN_YEAR = re.compile(r"\bke hoach(?: (?:cai thien|nang cao|papi|chi so))* (?:nam |papi )?(20\d\d)\b")
@@ -85,7 +84,7 @@ def _unheld_number(plans: Sequence[Plan], norm: str) -> Reply | None:
     """"kh 46 của tỉnh …": a plan number none of the plans has is said so, rather than another plan of the
     place it names answered in its place; a year ("kế hoạch 2024") is no number."""
     number = _PLAN_NUMBER.search(norm)
-    if number is None or _YEAR.fullmatch(number.group(1)) or number.group(1) in {plan_names.number(p) for p in plans}:
+    if number is None or YEAR.fullmatch(number.group(1)) or number.group(1) in {plan_names.number(p) for p in plans}:
         return None
     return Reply(f"Trợ lý chưa có Kế hoạch số {number.group(1)}, nên không biết nội dung của kế hoạch đó.\n"
                  f"{_held(plans)}", kind="decline")
@@ -120,7 +119,7 @@ def plan_of_home(plans: Sequence[Plan], norm: str, home: str) -> Plan | None:
     mine = [p for p in plans if place_key(p.province) == place_key(home)]
     if " tinh " in f" {norm} ":
         mine = [p for p in mine if p.level == "province"] or mine
-    years = _YEAR.findall(norm)
+    years = YEAR.findall(norm)
     chosen = _of_year(mine, norm) if years else mine
     return chosen[0] if len(chosen) == 1 else None
 
@@ -180,7 +179,7 @@ class PlanQuestions:
         """Another index's score for a province or year ("PAR Index 2022 của Hà Tĩnh"): what a plan of that
         province quotes of it, labelled as the plan's words, when the year asked (or any year, none asked) is
         quoted, else the decline, for the bot holds PAPI scores only. None when neither is named ("PCI là gì")."""
-        years = {int(y) for y in _YEAR.findall(normalize(text))}
+        years = {int(y) for y in YEAR.findall(normalize(text))}
         if not provinces and not years:
             return None
         plans = (await self.loaded.every(ctx.db)).plans

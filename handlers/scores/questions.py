@@ -8,9 +8,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from content.normalize import normalize
+from content.normalize import YEAR, normalize
 
-_YEAR = re.compile(r"\b(20[0-9]{2})\b")
 _DIM = re.compile(r"\b(?:chi so|noi dung|linh vuc)(?: noi dung| thanh phan)?(?: so)? ([1-8])\b|\bd([1-8])\b")
 # A verdict on a plan: "có đạt", "đạt chưa", "so với mục tiêu"… ("đặt mục tiêu", to set one, is excluded
 # before normalising, since both lose their diacritics to "dat").
@@ -69,8 +68,8 @@ def dimension(norm: str) -> int | None:
 def parse(text: str, provinces: Callable[[str], list[str]]) -> Question:
     # "địa điểm" (a place) is not "điểm" (a score): "địa điểm tiếp dân ở Kon Tum" belongs to search
     norm = normalize(text).replace("dia diem", "dia_diem")
-    year = _YEAR.search(norm)
-    return Question(norm, tuple(provinces(text)), int(year.group(1)) if year else None, dimension(norm))
+    year = YEAR.search(norm)
+    return Question(norm, tuple(provinces(text)), int(year.group()) if year else None, dimension(norm))
 
 
 def asks_verdict(text: str) -> bool:
