@@ -25,7 +25,7 @@ _ASKED_DOC = re.compile(r"\b(nghi dinh|thong tu|nghi quyet|luat)(?: so)? (?:nao|
 # an amount of money ("phạt bao nhiêu tiền", "mức trợ cấp bao nhiêu", "bao nhiêu triệu"): the knowledge base gives
 # no amounts, so an entry on the subject must not stand for the figure asked
 _ASKED_MONEY = re.compile(r"\b(?:bao nhieu|may) (?:tien|trieu|nghin|ngan|dong)\b"
-                          r"|\bmuc (?:tro cap|ho tro|phat|luong|thu nhap|boi thuong|den bu)\b.*\bbao nhieu\b")
+                          r"|\b(?:muc (?:tro cap|ho tro|phat|luong|boi thuong|den bu)|thu nhap)\b.*\bbao nhieu\b")
 _MONEY = re.compile(r"\d[\d.,]*\s?(?:đồng|triệu|nghìn|tỷ)\b")
 _SHOWN = {"nghi dinh": "số nghị định", "quyet dinh": "số quyết định", "thong tu": "số thông tư",
           "nghi quyet": "số nghị quyết", "luat": "tên luật", "dieu": "điều luật"}
