@@ -76,7 +76,7 @@ ABBREVIATIONS: dict[str, str] = {
     "tele": "telegram",
 }
 
-YEAR = re.compile(r"\b(?:19|20)\d{2}\b")  # a year as a question or an entry writes it
+YEAR = re.compile(r"\b20\d{2}\b")  # a year as a question or an entry writes it; not «1900…», a hotline
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?")
 _TELEX_DOUBLES = re.compile(r"(aa|ee|oo|dd|aw|ow|uw)")
 _TELEX_TONE = re.compile(r"(?<=[a-z])[sfrxj]$")

@@ -23,7 +23,7 @@ from pydantic import SecretStr
 
 from bot.app import config
 from bot.channels.base import Blocked, RetryLater
-from bot.channels.plain import split_text, units
+from bot.channels.plain import split_text
 from bot.channels.zalo import ZaloChannel, ZaloClient, ZaloError
 from bot.channels.zalo.api import Retryable, Unauthorized
 from bot.channels.zalo.channel import UNSUPPORTED, to_incoming
@@ -31,7 +31,7 @@ from bot.channels.zalo.models import Update
 from bot.runner import Runner
 from bot.settings import Settings
 from handlers.broadcasts import audience as broadcasts
-from handlers.core.messages import Choice, Reply
+from handlers.core.messages import Choice, Reply, units
 from handlers.core.router import GROUP_WELCOME, NOTICE, Core
 from handlers.invitations import flow as invite_flow
 from storage import people

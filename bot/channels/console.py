@@ -15,8 +15,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.channels.plain import choice_lines
-from handlers.core.messages import APOLOGY, Incoming, Reply
+from handlers.core.messages import APOLOGY, Incoming, Reply, choice_lines
 from handlers.core.router import Core
 
 CHANNEL = "console"

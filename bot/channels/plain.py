@@ -1,31 +1,13 @@
-"""Plain-text rendering shared by the channels without buttons (console, Zalo).
-
-Choices become numbered lines; the person answers with the number or the label, which the core resolves
-against the choices it stored for them.
+"""Long replies cut for the channels that limit a message's length (Zalo, Telegram), at the best boundary in each
+window. (Choices as numbered lines, and UTF-16 lengths, are in handlers/core/messages.py.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from handlers.core.messages import Choice, Reply
+from handlers.core.messages import units
 
 # Tried in order: the first that cuts in the second half of the window wins, so parts stay reasonably full.
 _BOUNDARIES = ("\n\n", "\n", ". ", "! ", "? ", "; ", ": ", ", ", " ")
-
-
-def choice_lines(choices: Sequence[Choice]) -> list[str]:
-    return [f"  [{n}] {c.label}" for n, c in enumerate(choices, start=1)]
-
-
-def as_text(reply: Reply) -> str:
-    """The reply's text followed by its choices as numbered lines."""
-    return "\n".join([reply.text, *choice_lines(reply.choices)])
-
-
-def units(text: str) -> int:
-    """Length in UTF-16 code units: how JavaScript-based APIs count, so emoji count double."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
 
 
 def _fit(text: str, limit: int) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -69,3 +69,18 @@ class Reply:
     document_name: str | None = None
     render: Render | None = None  # becomes `image` or `document` before a channel sees the reply
     kind: Kind = "answer"
+
+
+def choice_lines(choices: Sequence[Choice]) -> list[str]:
+    """Choices as the channels without buttons show them (console, Zalo): numbered lines."""
+    return [f"  [{n}] {c.label}" for n, c in enumerate(choices, start=1)]
+
+
+def as_text(reply: Reply) -> str:
+    """The reply's text followed by its choices as numbered lines."""
+    return "\n".join([reply.text, *choice_lines(reply.choices)])
+
+
+def units(text: str) -> int:
+    """Length in UTF-16 code units: how JavaScript-based APIs count, so emoji count double."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)

@@ -17,11 +17,11 @@ from dataclasses import replace
 from content.loader import KnowledgeBase
 from content.normalize import normalize
 from content.search import Hit, SearchIndex, Verdict, clauses, verdict
-from handlers.core import commands, flow
+from handlers.core import commands, flow, render
 from handlers.core.context import Config, Ctx, Fetch
 from handlers.core.flow import CHOICE, Answer
 from handlers.core.locks import Kept, KeyedLock
-from handlers.core.messages import Choice, Incoming, Reply
+from handlers.core.messages import Choice, Incoming, Reply, as_text, units
 from handlers.files.pool import Renderer
 from handlers.invitations.register import register
 from handlers.knowledge import compound, coverage, merged_communes
@@ -42,6 +42,7 @@ from storage.sessions import Session
 
 MAX_QUESTION = 1000
 JOIN = "➕ Bạn hỏi thêm:"
+MAX_CHOICES = 4  # of a reply joined from two or three answers
 TOPICS = frozenset({"ck", "dim", "sub", "faq", "quyen", "plan"})  # deep-link namespaces of knowledge entries
 DEFAULTS = Config()
 _CODE = re.compile(
@@ -353,21 +354,27 @@ class Core:
 
     async def _question(self, text: str, ctx: Ctx) -> Reply:
         """The answer to the message, and to each other thing it asks that has an answer of its own, while the
-        reply fits one message (compound.py)."""
+        reply fits one Zalo message as the channel counts it, with the notice of a first contact (compound.py)."""
         reply = await self._one(text, ctx)
         if reply.kind != "answer" or reply.render or reply.image:
             return reply
-        places = self.scores.provinces(text)
+        places, heads = self.scores.provinces(text), {_head(reply.text)}
+        notice = units(NOTICE) + 2 if ctx.person.new else 0  # a first contact's reply begins with the notice
         for part in compound.asked(text):
             more = await self._one(compound.carried(part, text, places), ctx, record=False)
-            if more.kind != "answer" or more.render or more.image or _head(more.text) in reply.text:
+            if more.kind != "answer" or more.render or more.image or _head(more.text) in heads:
                 continue
-            text_joined = f"{reply.text}\n\n{JOIN}\n\n{more.text}"
-            if len(text_joined) <= MAX_REPLY - len(NOTICE) - 2:  # room for the notice of a first contact
-                reply = replace(reply, text=text_joined, choices=(*reply.choices, *more.choices))
+            choices = tuple(dict.fromkeys((*reply.choices, *more.choices)))[:MAX_CHOICES]
+            for first, second in ((reply.text, more.text), (_first_source(reply.text), _first_source(more.text))):
+                joined = replace(reply, text=f"{first}\n\n{JOIN}\n\n{second}", choices=choices)
+                if units(as_text(joined)) + notice <= MAX_REPLY:
+                    reply, heads = joined, heads | {_head(more.text)}
+                    break
         return reply
 
     async def _one(self, text: str, ctx: Ctx, record: bool = True) -> Reply:
+        """The one reply to a question. `record`: whether a question not found is kept for curators; a part of a
+        message is not, since the whole message is what the person asked."""
         norm = normalize(text)
         other = outside.other_index(norm)
         if other is not None:  # PCI, SIPAS…: what a plan quotes, an entry that speaks of it, or "not held"
@@ -415,3 +422,14 @@ class Core:
 def _head(text: str) -> str:
     """A reply's first line: the title of what it answers."""
     return text.strip().split("\n", 1)[0]
+
+
+def _first_source(text: str) -> str:
+    """A reply whose source line names its first source only, and how many more («Chi tiết và nguồn đầy đủ» has
+    them all): two answers in one message, each still cited."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith(render.SOURCE) and "; " in line:
+            sources = line.removeprefix(render.SOURCE).split("; ")
+            lines[i] = f"{render.SOURCE}{sources[0]} (và {len(sources) - 1} nguồn khác)"
+    return "\n".join(lines)

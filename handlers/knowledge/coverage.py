@@ -24,9 +24,11 @@ _ASKED_DOC = re.compile(r"\b(nghi dinh|thong tu|nghi quyet|luat)(?: so)? (?:nao|
                         r"|\b(quyet dinh|dieu)(?: so)? (?:may|bao nhieu)\b|\b(dieu) nao\b")
 # an amount of money ("phạt bao nhiêu tiền", "mức trợ cấp bao nhiêu", "bao nhiêu triệu"): the knowledge base gives
 # no amounts, so an entry on the subject must not stand for the figure asked
-_ASKED_MONEY = re.compile(r"\b(?:bao nhieu|may) (?:tien|trieu|nghin|ngan|dong)\b"
-                          r"|\b(?:muc (?:tro cap|ho tro|phat|luong|boi thuong|den bu)|thu nhap)\b.*\bbao nhieu\b")
-_MONEY = re.compile(r"\d[\d.,]*\s?(?:đồng|triệu|nghìn|tỷ)\b")
+# ("mấy nghìn người", "bao nhiêu đồng bào", "tiện ích", "bao nhiêu điểm" are no money)
+_ASKED_MONEY = re.compile(r"\b(?:bao nhieu|may) (?:tien|trieu|nghin|ngan|dong)\b(?! (?:nguoi|luot|ho|bao|chi|ich|do)\b)"
+                          r"|\b(?:muc (?:tro cap|ho tro|phat|luong|boi thuong|den bu)|thu nhap)\b.*\bbao nhieu\b"
+                          r"(?! (?:diem|phan tram|nguoi|ho)\b)")
+_MONEY = re.compile(r"\d[\d.,]*\s?(?:đồng|đ|VNĐ|triệu đồng|nghìn đồng|ngàn đồng|tỷ đồng|tỉ đồng)(?!\w)")
 _SHOWN = {"nghi dinh": "số nghị định", "quyet dinh": "số quyết định", "thong tu": "số thông tư",
           "nghi quyet": "số nghị quyết", "luat": "tên luật", "dieu": "điều luật"}
 

@@ -9,10 +9,11 @@ import re
 
 from handlers.core.messages import Reply
 
-_COMMUNE = re.compile(r"\b(?:xa|phuong|thi tran)\b")
-_MERGED = re.compile(r"\b(?:sap nhap|nhap voi|nhap vao|nhap chung|hop nhat|sap xep lai)\b")
-_DETAIL = re.compile(r"\b(?:ten moi|ten xa moi|ten phuong moi|ten gi|tru so|voi xa nao|vao xa nao|thanh xa nao"
-                     r"|voi phuong nao|vao phuong nao|xa nao|phuong nao)\b")
+# The merger and the commune side by side ("nhập với xã nào", "tên xã mới", "trụ sở xã mới ở đâu"), not a merger
+# and a commune anywhere: "sáp nhập tỉnh rồi thì xã nào được khảo sát", "trụ sở UBND xã mới có phải niêm yết"
+_ASKS = re.compile(r"\b(?:sap nhap|nhap|hop nhat) (?:voi|vao|thanh)(?: \w+){0,3} (?:xa|phuong) nao\b"
+                   r"|\bten (?:cua )?(?:xa|phuong) moi\b|\b(?:xa|phuong) moi (?:ten (?:la )?gi|la gi|co ten)\b"
+                   r"|\btru so (?:cua )?(?:xa|phuong) moi (?:o|dat o|nam o) (?:dau|cho nao)\b")
 DECLINE = (
     "Trợ lý chưa có danh sách sắp xếp từng xã, phường năm 2025 (xã cũ nhập vào xã nào, tên và trụ sở của xã mới). "
     "Bạn hãy hỏi UBND xã, phường hoặc xem thông báo chính thức của tỉnh.\n"
@@ -21,8 +22,8 @@ DECLINE = (
 
 
 def asks(norm: str) -> bool:
-    """A question about a commune's own merger: a commune, a merger and the detail asked of it."""
-    return bool(_COMMUNE.search(norm) and _MERGED.search(norm) and _DETAIL.search(norm))
+    """A question about a commune's own merger: which commune it joined, its new name or seat."""
+    return _ASKS.search(norm) is not None
 
 
 def decline() -> Reply:

@@ -142,7 +142,9 @@ def _unheld_year(plans: Sequence[Plan], norm: str) -> Reply | None:
     of_place = [p for p in plans if any(f" {n} " in padded for n in plan_names.places(p))]
     if not of_place or _of_year(of_place, year.group(1)):
         return None
-    place = of_place[0].commune or of_place[0].district or of_place[0].province
+    first = of_place[0]  # named by its commune or district, or only by its province («… của Kon Tum»)
+    local = (first.commune or first.district) and f" {plan_names.places(first)[0]} " in padded
+    place = (first.commune or first.district) if local else first.province
     return Reply(f"Trợ lý chưa có kế hoạch PAPI năm {year.group(1)} của {place}, nên không biết số, ngày hay nội dung "
                  f"của kế hoạch đó.\n{_held(plans)}", kind="decline")
 

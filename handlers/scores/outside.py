@@ -23,8 +23,8 @@ OTHER_INDICES: dict[str, str] = {
     "ict index": "ICT Index (Chỉ số sẵn sàng ứng dụng công nghệ thông tin)",
 }
 OTHER_INDICES = {normalize(words): name for words, name in OTHER_INDICES.items()}  # "sipas" is read "sipa"
-SCORE = re.compile(r"\b(?:diem|xep hang|xep thu|dat bao nhieu|bao nhieu diem|hang may|thu may|chi so|duoc bao nhieu"
-                   r"|phan tram)\b")
+SCORE = re.compile(r"\b(?:diem|xep hang|xep thu|dat bao nhieu|bao nhieu diem|hang may|thu may|chi so"
+                   r"|duoc bao nhieu(?! (?:nguoi|ho|luot|xa|lan))|phan tram)\b")
 _LOCAL = re.compile(r"\b(?:xa|phuong|thi tran|huyen|thon|dac khu)\b")
 PAPI_SOURCE = "PAPI: giới thiệu và hỏi đáp, papi.org.vn (khảo sát cấp tỉnh)"
 

@@ -21,7 +21,7 @@ from tornado.web import HTTPError
 
 from bot.channels.base import Blocked, Channel, Fetcher, ImagePublisher, RetryLater, Route, Sender
 from bot.channels.intake import Intake
-from bot.channels.plain import as_text, split_text, units
+from bot.channels.plain import split_text
 from bot.channels.zalo.api import REFUSED, TEXT_LIMIT, Retryable, Unauthorized, ZaloClient, ZaloError
 from bot.channels.zalo.mentions import strip_mention
 from bot.channels.zalo.models import Event, Update, parse_webhook
@@ -30,7 +30,7 @@ from bot.pacing import token_pace
 from bot.settings import Settings
 from bot.web import WebHandler
 from handlers.core.locks import KeyedLock
-from handlers.core.messages import APOLOGY, Attachment, Incoming, Reply
+from handlers.core.messages import APOLOGY, Attachment, Incoming, Reply, as_text, units
 from handlers.core.router import Core
 from storage import seen
 from storage.db import utc_now

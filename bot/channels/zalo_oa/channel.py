@@ -21,7 +21,7 @@ import httpx
 
 from bot.channels.base import Channel, Fetcher, ImagePublisher, Route, Sender
 from bot.channels.intake import Intake
-from bot.channels.plain import as_text, split_text
+from bot.channels.plain import split_text
 from bot.channels.zalo_oa import outbound
 from bot.channels.zalo_oa.api import TEXT_LIMIT, OAClient, OAError, RefreshFailed
 from bot.channels.zalo_oa.hook import PATH, OAHook
@@ -32,7 +32,7 @@ from bot.evidence import url_fetcher
 from bot.pacing import token_pace
 from bot.settings import Settings
 from handlers.core.locks import KeyedLock
-from handlers.core.messages import APOLOGY, Attachment, Incoming, Reply
+from handlers.core.messages import APOLOGY, Attachment, Incoming, Reply, as_text
 from handlers.core.router import Core
 from storage import oa_followers, oa_zns, people
 
