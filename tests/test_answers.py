@@ -256,7 +256,7 @@ async def test_a_message_asking_two_things_gets_both_answered_in_one_reply(core:
                  "PAPI là gì, ai tổ chức khảo sát cái này"):
         fresh = (await core.handle(Incoming(channel="console", user_id=f"new {text}", text=text)))[0]
         assert units(as_text(fresh)) <= 2000
-    assert "CECODES" in fresh.text and "nguồn khác)" in fresh.text
+    assert "CECODES" in fresh.text and "; …" in fresh.text
     single = await first(core, "danh sách hộ nghèo dán ở đâu")
     assert "Bạn hỏi thêm" not in single.text
 

@@ -425,11 +425,10 @@ def _head(text: str) -> str:
 
 
 def _first_source(text: str) -> str:
-    """A reply whose source line names its first source only, and how many more («Chi tiết và nguồn đầy đủ» has
-    them all): two answers in one message, each still cited."""
+    """A reply whose source line keeps its first part and marks the rest as left out ("…"): two answers in one
+    message, each still cited. Sources are joined with "; ", which also parts one law's articles, so no count."""
     lines = text.split("\n")
     for i, line in enumerate(lines):
         if line.startswith(render.SOURCE) and "; " in line:
-            sources = line.removeprefix(render.SOURCE).split("; ")
-            lines[i] = f"{render.SOURCE}{sources[0]} (và {len(sources) - 1} nguồn khác)"
+            lines[i] = f"{line.split('; ')[0]}; …"
     return "\n".join(lines)
