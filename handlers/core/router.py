@@ -356,13 +356,13 @@ class Core:
         """The answer to the message, and to each other thing it asks that has an answer of its own, while the
         reply fits one Zalo message as the channel counts it, with the notice of a first contact (compound.py)."""
         reply = await self._one(text, ctx)
-        if reply.kind != "answer" or reply.render or reply.image:
+        if not _joinable(reply):
             return reply
         places, heads = self.scores.provinces(text), {_head(reply.text)}
         notice = units(NOTICE) + 2 if ctx.person.new else 0  # a first contact's reply begins with the notice
         for part in compound.asked(text):
             more = await self._one(compound.carried(part, text, places), ctx, record=False)
-            if more.kind != "answer" or more.render or more.image or _head(more.text) in heads:
+            if not _joinable(more) or _head(more.text) in heads:
                 continue
             choices = tuple(dict.fromkeys((*reply.choices, *more.choices)))[:MAX_CHOICES]
             for first, second in ((reply.text, more.text), (_first_source(reply.text), _first_source(more.text))):
@@ -417,6 +417,11 @@ class Core:
         if record:
             await gaps.record(self.db, text, ctx.now)
         return Reply(NOT_FOUND, _menu("citizen"), kind="not_found")
+
+
+def _joinable(reply: Reply) -> bool:
+    """An answer in text only: a chart or a spreadsheet is its own message."""
+    return reply.kind == "answer" and not reply.render and not reply.image
 
 
 def _head(text: str) -> str:
