@@ -270,6 +270,36 @@ async def test_an_amount_of_money_is_not_answered_by_an_entry_that_gives_none(co
     assert "số tiền" not in counted.text
 
 
+@pytest.mark.parametrize(("question", "said"), [
+    ("ubnd xa co lam viec thu 7 khong, may gio mo cua", "giờ làm việc"),
+    ("chu tich ubnd tinh khanh hoa hien nay la ai", "tên những người đang giữ chức vụ"),
+    ("thon toi bao gio thi bau lai truong thon, ngay may", "lịch bầu cử"),
+    ("Luat Khieu nai quy dinh thoi han giai quyet khieu nai lan dau la bao nhieu ngay", "không nêu riêng luật bạn nêu"),
+    ("khanh hoa danh bao nhieu ty dong kinh phi cho ke hoach papi 2023", "không nêu riêng số tiền"),
+])
+async def test_a_kind_of_fact_the_knowledge_base_never_holds_is_declined(core: Core, question: str, said: str) -> None:
+    reply = await first(core, question)
+    assert reply.kind == "decline" and said in reply.text
+
+
+@pytest.mark.parametrize("question", [
+    "chủ tịch UBND xã chịu trách nhiệm gì về công khai", "chất lượng bầu cử là gì",
+    "luat tiep can thong tin quy dinh tra loi trong bao nhieu ngay",
+    "xã phải trả lời trong mấy ngày làm việc",
+])
+async def test_a_question_near_those_kinds_is_still_answered(core: Core, question: str) -> None:
+    assert (await first(core, question)).kind == "answer"
+
+
+async def test_a_part_of_three_words_alone_does_not_answer_a_message(core: Core) -> None:
+    """"xem ở đâu" matches "bảng giá đất xem ở đâu"; the subject asked (a power cut) is in the rest."""
+    assert (await first(core, "Ngày mai khu mình có lịch cúp điện không, xem ở đâu?")).kind != "answer"
+
+
+async def test_an_exam_score_is_no_papi_score(core: Core) -> None:
+    assert "PAPI 2024 của Hà Nội" not in (await first(core, "Điểm chuẩn Bách khoa Hà Nội năm nay bao nhiêu?")).text
+
+
 async def test_a_communes_own_merger_is_declined_not_answered_by_a_nearby_entry(core: Core) -> None:
     merged = await first(core, "xa toi nhap voi xa ben canh thi ten xa moi la gi")
     assert merged.kind == "decline" and "chưa có danh sách sắp xếp từng xã" in merged.text

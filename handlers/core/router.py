@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from content.loader import KnowledgeBase
 from content.normalize import normalize
-from content.search import Hit, SearchIndex, Verdict, clauses, verdict
+from content.search import MIN_CLAUSE_WORDS, Hit, SearchIndex, Verdict, clauses, verdict
 from handlers.core import commands, flow, render
 from handlers.core.context import Config, Ctx, Fetch
 from handlers.core.flow import CHOICE, Answer
@@ -24,7 +24,7 @@ from handlers.core.locks import Kept, KeyedLock
 from handlers.core.messages import Choice, Incoming, Reply, as_text, units
 from handlers.files.pool import Renderer
 from handlers.invitations.register import register
-from handlers.knowledge import compound, coverage, merged_communes
+from handlers.knowledge import compound, coverage, unheld
 from handlers.knowledge.brief import MAX_REPLY
 from handlers.knowledge.documents import Documents, choice
 from handlers.knowledge.plan_questions import PlanQuestions
@@ -344,11 +344,14 @@ class Core:
         return self.documents.render(f"sub:{code}" if "." in code else f"dim:{code}")
 
     def _clause(self, text: str) -> list[Hit] | None:
-        """The hits of the part of a message that one entry clearly answers, the most confident such part."""
+        """The hits of the part of a message that one entry clearly answers, the most confident such part. A part
+        of three words ("xem ở đâu", "có đúng không") asks with its question words alone: its subject is in the
+        rest of the message, which no entry answered."""
         found = []
         for part in clauses(text):
             hits = self.index.search(part)
-            if verdict(hits, linked=self.documents.linked, question=part) is Verdict.ANSWER:
+            if (verdict(hits, linked=self.documents.linked, question=part) is Verdict.ANSWER
+                    and len(part.split()) > MIN_CLAUSE_WORDS):
                 found.append(hits)
         return max(found, key=lambda h: h[0].confidence, default=None)
 
@@ -387,8 +390,8 @@ class Core:
             if confident and other[0] in about:  # an entry asked about that index, not one that mentions it
                 return self.documents.render(hits[0].doc.id, text) or outside.not_papi(other[1])
             return outside.not_papi(other[1])
-        if merged_communes.asks(norm):
-            return merged_communes.decline()
+        if (never := unheld.declined(norm)) is not None:
+            return never
         if outside.asks_local_score(norm) and not outside.beyond_local(norm, self.scores.provinces(text)):
             return outside.no_local_score()
         if self.scores.wants(text):

@@ -25,10 +25,16 @@ _ASKED_DOC = re.compile(r"\b(nghi dinh|thong tu|nghi quyet|luat)(?: so)? (?:nao|
 # an amount of money ("phạt bao nhiêu tiền", "mức trợ cấp bao nhiêu", "bao nhiêu triệu"): the knowledge base gives
 # no amounts, so an entry on the subject must not stand for the figure asked
 # ("mấy nghìn người", "bao nhiêu đồng bào", "tiện ích", "bao nhiêu điểm" are no money)
-_ASKED_MONEY = re.compile(r"\b(?:bao nhieu|may) (?:tien|trieu|nghin|ngan|dong)\b(?! (?:nguoi|luot|ho|bao|chi|ich|do)\b)"
-                          r"|\b(?:muc (?:tro cap|ho tro|phat|luong|boi thuong|den bu)|thu nhap)\b.*\bbao nhieu\b"
+_ASKED_MONEY = re.compile(r"\b(?:bao nhieu|may) (?:tien|trieu|ty|ti|nghin|ngan|dong)\b"
+                          r"(?! (?:nguoi|luot|ho|bao|chi|ich|do)\b)"
+                          r"|\b(?:muc (?:tro cap|ho tro|phat|luong|boi thuong|den bu)|thu nhap"
+                          r"|(?:tien )?luong (?:cua )?(?:pho )?(?:chu tich|bi thu|can bo|cong chuc))\b.*\bbao nhieu\b"
                           r"(?! (?:diem|phan tram|nguoi|ho)\b)")
 _MONEY = re.compile(r"\d[\d.,]*\s?(?:đồng|đ|VNĐ|triệu đồng|nghìn đồng|ngàn đồng|tỷ đồng|tỉ đồng)(?!\w)")
+# a law named by its words ("Luật Khiếu nại quy định…" → "khieu nai"), not "luật nào", "luật số 10", "luật mới"
+_LAW = re.compile(r"\bluat (?!(?:nao|gi|so|may|bao|moi|nay|do|quy|co|thi|la|cua|ve|ma|da|con|cu|hien|dang|va|hay)\b)"
+                  r"([a-z]+ [a-z]+)")
+_LAW_ALIASES = {"thdccs": "thuc hien", "dan chu": "thuc hien", "tctt": "tiep can", "nsnn": "ngan sach"}
 _SHOWN = {"nghi dinh": "số nghị định", "quyet dinh": "số quyết định", "thong tu": "số thông tư",
           "nghi quyet": "số nghị quyết", "luat": "tên luật", "dieu": "điều luật"}
 
@@ -72,6 +78,19 @@ def _missing_document(question: str, entry: str) -> str | None:
     return None if re.search(named, normalize(entry)) else _SHOWN[kind]
 
 
+def _missing_law(question: str, entry: str) -> str | None:
+    """A law the question names that the entry does not, or names only to say it has nothing on it ("Trợ lý chưa
+    có tài liệu về … (Luật Khiếu nại…)"): its rules are not what the entry gives."""
+    asked = _LAW.search(normalize(question))
+    if asked is None:
+        return None
+    name = asked.group(1)
+    name = next((full for short, full in _LAW_ALIASES.items() if name.startswith(short)), name)
+    held = [s for s in map(normalize, re.split(r"[.;\n]", entry)) if not any(lack in s for lack in _LACKS)]
+    forms = [f"luat {name}", *(f"luat {short}" for short, full in _LAW_ALIASES.items() if full == name)]
+    return None if any(form in s for s in held for form in forms) else "luật bạn nêu"
+
+
 def _missing_money(question: str, entry: str) -> str | None:
     return "số tiền" if _ASKED_MONEY.search(normalize(question)) and not _MONEY.search(entry) else None
 
@@ -81,7 +100,8 @@ def uncovered(question: str, doc: Doc, reply: Reply) -> Reply | None:
     Years are looked for in what the entry says; a document's number also in the reply's source line."""
     lines = [doc.title, *doc.phrasings, *doc.body.splitlines()]
     text = "\n".join([*lines, reply.text])
-    missing = _missing_year(question, lines) or _missing_document(question, text) or _missing_money(question, text)
+    missing = (_missing_year(question, lines) or _missing_document(question, text) or _missing_law(question, text)
+               or _missing_money(question, text))
     if missing is None:
         return None
     return Reply(f"Mục này không nêu riêng {missing}; đây là những gì trợ lý có:\n\n{reply.text}", reply.choices,

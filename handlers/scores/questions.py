@@ -26,6 +26,9 @@ NEED_WORDS = ("can dat", "phai dat", "can tang", "phai tang", "it nhat", "toi th
 # province and a year ("Đồng Tháp báo cáo PAPI 2024 gửi ai", "Kon Tum làm gì để tăng điểm").
 OTHER_WORDS = ("bao cao", "tuyen truyen", "gui ai", "han nao", "truoc ngay", "ve dau", "lam gi", "lam the nao",
                "giai phap", "cai thien")
+# "điểm" that is no PAPI score: an exam's, a place to visit ("điểm chuẩn Bách khoa Hà Nội", "điểm du lịch Huế")
+ELSEWHERE_WORDS = ("diem chuan", "diem thi", "xet tuyen", "dai hoc", "dia diem", "diem du lich", "diem den",
+                   "diem tham quan", "diem check in")
 RADAR_WORDS = ("radar", "bieu do", "mang nhen")
 TREND_WORDS = ("qua cac nam", "cac nam", "theo nam", "xu huong", "nhieu nam", "tung nam")
 MEDIAN_WORDS = ("trung vi", "ca nuoc", "toan quoc", "trung binh chung", "so voi trung binh", "cac tinh khac")
@@ -109,7 +112,7 @@ def wants(q: Question, text: str) -> bool:
         return False
     if q.has(PLAN_WORDS):
         return asks_verdict(text)
-    if q.has(OTHER_WORDS) and not q.has(RADAR_WORDS):
+    if (q.has(OTHER_WORDS) and not q.has(RADAR_WORDS)) or (q.has(ELSEWHERE_WORDS) and not q.has(("papi",))):
         return False
     need = q.has(NEED_WORDS) and q.dimension is not None  # "Đồng Tháp cần tăng chỉ số 1 ít nhất bao nhiêu"
     return q.has(TRIGGERS) or q.year is not None or new_name(q) or asks_move(q.norm) or need
