@@ -296,6 +296,18 @@ async def test_a_part_of_three_words_alone_does_not_answer_a_message(core: Core)
     assert (await first(core, "Ngày mai khu mình có lịch cúp điện không, xem ở đâu?")).kind != "answer"
 
 
+async def test_another_index_asked_with_a_year_or_as_a_second_part_is_not_read_as_papi(core: Core) -> None:
+    assert "85,95" in (await first(core, "PAR Index Hà Tĩnh 2022")).text  # what Kế hoạch 221 quotes
+    both = await first(core, "ha tinh nam 2022 diem PAPI bao nhieu, con chi so PAR Index thi duoc bao nhieu")
+    assert "44,31" in both.text and "85,95" in both.text
+
+
+async def test_local_government_as_a_subject_is_no_communes_score(core: Core) -> None:
+    """"địa phương" holds "phương" (a ward) without diacritics."""
+    reply = await first(core, "em lam tieu luan ve quan tri dia phuong, tu nam 2018 PAPI them 2 chi so moi la gi")
+    assert "không tính điểm riêng cho từng xã" not in reply.text
+
+
 async def test_an_exam_score_is_no_papi_score(core: Core) -> None:
     assert "PAPI 2024 của Hà Nội" not in (await first(core, "Điểm chuẩn Bách khoa Hà Nội năm nay bao nhiêu?")).text
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from content.normalize import YEAR, normalize
+from handlers.scores import outside
 
 _JOINERS = ("và", "còn", "với lại", "thêm nữa")
 # plain forms only in a message typed without diacritics: with them, «con» is a child, not «còn»
@@ -45,5 +46,6 @@ def carried(part: str, whole: str, places: list[str]) -> str:
     norm, all_of = normalize(part), normalize(whole)
     years = [] if YEAR.search(norm) else list(dict.fromkeys(YEAR.findall(all_of)))
     named = [] if any(normalize(p) in norm for p in places) else places
-    topic = ["PAPI"] if _PAPI.search(all_of) and not _PAPI.search(norm) else []
+    # PAPI, unless the part asks of another index ("…, còn PAR Index thì được bao nhiêu")
+    topic = ["PAPI"] if _PAPI.search(all_of) and not _PAPI.search(norm) and not outside.named_index(norm) else []
     return " ".join([part, *topic, *named, *years])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from content.normalize import normalize
+from content.normalize import YEAR, normalize
 from handlers.core import render
 from handlers.core.messages import Choice, Reply
 
@@ -25,17 +25,22 @@ OTHER_INDICES: dict[str, str] = {
 OTHER_INDICES = {normalize(words): name for words, name in OTHER_INDICES.items()}  # "sipas" is read "sipa"
 SCORE = re.compile(r"\b(?:diem|xep hang|xep thu|dat bao nhieu|bao nhieu diem|hang may|thu may|chi so"
                    r"|duoc bao nhieu(?! (?:nguoi|ho|luot|xa|lan))|phan tram)\b")
-_LOCAL = re.compile(r"\b(?:xa|phuong|thi tran|huyen|thon|dac khu)\b")
+_LOCAL = re.compile(r"\b(?:xa|(?<!dia )phuong|thi tran|huyen|thon|dac khu)\b")  # not "địa phương"
 PAPI_SOURCE = "PAPI: giới thiệu và hỏi đáp, papi.org.vn (khảo sát cấp tỉnh)"
 
 
-def other_index(norm: str) -> tuple[str, str] | None:
-    """(the words, the index's name) of another index a score question names, when it does not name PAPI."""
-    if " papi " in f" {norm} " or not SCORE.search(norm):
-        return None
+def named_index(norm: str) -> tuple[str, str] | None:
+    """(the words, the index's name) of the first other index the text names."""
     padded = f" {norm} "
-    found = [(words, name) for words, name in OTHER_INDICES.items() if f" {words} " in padded]
-    return found[0] if found else None
+    return next(((words, name) for words, name in OTHER_INDICES.items() if f" {words} " in padded), None)
+
+
+def other_index(norm: str) -> tuple[str, str] | None:
+    """The other index a score question names, when it does not name PAPI: asked with a score word, or with a
+    year ("PAR Index Hà Tĩnh 2022" asks its figure, which a PAPI card must not stand for)."""
+    if " papi " in f" {norm} " or not (SCORE.search(norm) or YEAR.search(norm)):
+        return None
+    return named_index(norm)
 
 
 def asks_local_score(norm: str) -> bool:
