@@ -306,6 +306,9 @@ async def test_local_government_as_a_subject_is_no_communes_score(core: Core) ->
     """"địa phương" holds "phương" (a ward) without diacritics."""
     reply = await first(core, "em lam tieu luan ve quan tri dia phuong, tu nam 2018 PAPI them 2 chi so moi la gi")
     assert "không tính điểm riêng cho từng xã" not in reply.text
+    said = await first(core, "papi la gi vay, can bo xa cu noi phai nang diem papi")  # a commune, no score asked
+    assert said.kind == "answer" and "không tính điểm riêng cho từng xã" not in said.text
+    assert "không tính điểm riêng cho từng xã" in (await first(core, "xa minh diem papi the nao")).text
 
 
 async def test_an_exam_score_is_no_papi_score(core: Core) -> None:

@@ -43,9 +43,16 @@ def other_index(norm: str) -> tuple[str, str] | None:
     return named_index(norm)
 
 
+# the score asked ("bao nhiêu", "thế nào") or said to be the commune's ("điểm PAPI 2023 của xã Hòa Bình"); not
+# a commune and a score anywhere ("PAPI là gì, nghe cán bộ xã nói phải nâng điểm PAPI")
+_ASKED = re.compile(rf"\b(?:bao nhieu|may diem|xep hang|xep thu|hang may|thu may|dung thu|the nao|ra sao|cao khong"
+                    rf"|thap khong|cao hay thap)\b|\b(?:diem|xep hang|chi so)\b(?: \w+){{0,4}} {_LOCAL.pattern}")
+
+
 def asks_local_score(norm: str) -> bool:
     """'xã tôi được bao nhiêu điểm PAPI': a commune's or district's own PAPI score."""
-    return " papi " in f" {norm} " and SCORE.search(norm) is not None and _LOCAL.search(norm) is not None
+    return (" papi " in f" {norm} " and SCORE.search(norm) is not None and _LOCAL.search(norm) is not None
+            and _ASKED.search(norm) is not None)
 
 
 def beyond_local(norm: str, provinces: list[str]) -> list[str]:
