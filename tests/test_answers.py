@@ -152,14 +152,15 @@ def test_a_change_that_rounds_to_zero_has_no_sign() -> None:
 
 
 def test_chat_json_prints_one_object_per_reply_with_its_kind(tmp_path: Path) -> None:
-    lines = "xa phai cong khai nhung gi\n{\"choice\": \"doc:ck:ho-ngheo\"}\ngiá vàng hôm nay\nxin chào\n"
+    lines = ("xa phai cong khai nhung gi\n{\"choice\": \"doc:ck:ho-ngheo\"}\ngiá vàng hôm nay\n"
+             "con mèo nhà tôi tên gì\nxin chào\n")
     out = subprocess.run(
         [sys.executable, "-m", "bot", "chat", "--json", "--db", str(tmp_path / "c.sqlite3")],
         input=lines, capture_output=True, text=True, timeout=60,
     )
     assert out.returncode == 0, out.stderr
     replies = [json.loads(line) for line in out.stdout.splitlines()]
-    assert [r["kind"] for r in replies] == ["answer", "answer", "not_found", "greeting"]
+    assert [r["kind"] for r in replies] == ["answer", "answer", "decline", "not_found", "greeting"]
     assert "Danh sách hộ nghèo" in replies[1]["text"]
     assert replies[0]["choices"][0]["value"] == "doc:ck:ke-hoach-kinh-te-xa-hoi"
     assert all(set(r) == {"text", "choices", "image", "document", "kind"} for r in replies)
@@ -276,6 +277,9 @@ async def test_an_amount_of_money_is_not_answered_by_an_entry_that_gives_none(co
     ("thon toi bao gio thi bau lai truong thon, ngay may", "lịch bầu cử"),
     ("Luat Khieu nai quy dinh thoi han giai quyet khieu nai lan dau la bao nhieu ngay", "không nêu riêng luật bạn nêu"),
     ("khanh hoa danh bao nhieu ty dong kinh phi cho ke hoach papi 2023", "không nêu riêng số tiền"),
+    ("so dien thoai bo phan mot cua xa la bao nhieu", "địa chỉ hay số điện thoại"),
+    ("bảng xếp hạng bóng đá V-League mới nhất", "nằm ngoài những gì Trợ lý PAPI biết"),
+    ("chi so BMI bao nhieu la beo phi", "nằm ngoài những gì Trợ lý PAPI biết"),
 ])
 async def test_a_kind_of_fact_the_knowledge_base_never_holds_is_declined(core: Core, question: str, said: str) -> None:
     reply = await first(core, question)
@@ -285,7 +289,7 @@ async def test_a_kind_of_fact_the_knowledge_base_never_holds_is_declined(core: C
 @pytest.mark.parametrize("question", [
     "chủ tịch UBND xã chịu trách nhiệm gì về công khai", "chất lượng bầu cử là gì",
     "luat tiep can thong tin quy dinh tra loi trong bao nhieu ngay",
-    "xã phải trả lời trong mấy ngày làm việc",
+    "xã phải trả lời trong mấy ngày làm việc", "PAPI có xếp hạng từ 1 đến 63 không",
 ])
 async def test_a_question_near_those_kinds_is_still_answered(core: Core, question: str) -> None:
     assert (await first(core, question)).kind == "answer"

@@ -86,8 +86,8 @@ async def test_a_long_question_is_scrubbed_in_time(tmp_path: Path) -> None:
 
 
 async def test_a_question_with_a_phone_number_reaches_the_table_scrubbed(core: Core) -> None:
-    text = await ask(core, "giá vàng hôm nay bao nhiêu, báo tôi qua 0912 345 678", user="citizen-7")
+    text = await ask(core, "con mèo nhà tôi tên gì, báo tôi qua 0912 345 678", user="citizen-7")
     assert text == f"{NOTICE}\n\n{NOT_FOUND}"  # citizen-7's first message: the notice comes first
     rows = [dict(r) for r in await core.db.fetchall("SELECT * FROM question_gaps")]
-    assert len(rows) == 1 and rows[0]["question"] == "giá vàng hôm nay bao nhiêu, báo tôi qua [số điện thoại]"
+    assert len(rows) == 1 and rows[0]["question"] == "con mèo nhà tôi tên gì, báo tôi qua [số điện thoại]"
     assert "0912" not in str(rows) and "citizen-7" not in str(rows)

@@ -27,7 +27,7 @@ _ASKED_DOC = re.compile(r"\b(nghi dinh|thong tu|nghi quyet|luat)(?: so)? (?:nao|
 # ("mấy nghìn người", "bao nhiêu đồng bào", "tiện ích", "bao nhiêu điểm" are no money)
 _ASKED_MONEY = re.compile(r"\b(?:bao nhieu|may) (?:tien|trieu|ty|ti|nghin|ngan|dong)\b"
                           r"(?! (?:nguoi|luot|ho|bao|chi|ich|do)\b)"
-                          r"|\b(?:muc (?:tro cap|ho tro|phat|luong|boi thuong|den bu)|thu nhap"
+                          r"|\b(?:muc (?:tro cap|ho tro|phat|luong|boi thuong|den bu)|thu nhap|phu cap"
                           r"|(?:tien )?luong (?:cua )?(?:pho )?(?:chu tich|bi thu|can bo|cong chuc))\b.*\bbao nhieu\b"
                           r"(?! (?:diem|phan tram|nguoi|ho)\b)")
 _MONEY = re.compile(r"\d[\d.,]*\s?(?:đồng|đ|VNĐ|triệu đồng|nghìn đồng|ngàn đồng|tỷ đồng|tỉ đồng)(?!\w)")

@@ -1,8 +1,11 @@
 """Kinds of fact the knowledge base never holds, declined plainly rather than answered by the nearest entry: what
 became of one commune in the 2025 arrangement (its new name or seat), an office's opening hours, who holds an
-office now, and the date of an election or a party congress. Each is recognised by the request and its subject
-side by side, not by a subject alone: "sáp nhập tỉnh rồi thì xã nào được khảo sát", "ngày làm việc" in a deadline,
-"chủ tịch UBND xã chịu trách nhiệm gì" and "chất lượng bầu cử" are questions the knowledge base answers."""
+office now, the date of an election or a party congress, an office's address or phone number; and everyday
+subjects that are never about governance (football, gold prices, the weather, an IQ), which would otherwise meet an
+entry on a shared word ("bảng xếp hạng Ngoại hạng Anh" and "PAPI có xếp hạng không"). Each is recognised by the
+request and its subject side by side, not by a subject alone: "sáp nhập tỉnh rồi thì xã nào được khảo sát",
+"ngày làm việc" in a deadline, "chủ tịch UBND xã chịu trách nhiệm gì", "chất lượng bầu cử" and "xã có phải công
+khai số điện thoại đường dây nóng" are questions the knowledge base answers."""
 
 from __future__ import annotations
 
@@ -51,6 +54,21 @@ UNHELD = (
                    r"\b(?:ngay nao|ngay may|bao gio|khi nao|luc nao|thang may|thang nao|nam nao|dien ra)\b"
                    r"|\b(?:bao gio|khi nao|ngay nao|ngay may) (?:thi )?(?:bau cu|bau lai|bau truong)\b"),
         f"Trợ lý không có lịch bầu cử (đại biểu Quốc hội, HĐND, trưởng thôn) hay lịch đại hội. {_ASK_ONE}",
+    ),
+    Unheld(  # "địa chỉ UBND xã … ở đâu", "số điện thoại đường dây nóng là bao nhiêu"; not "phải công khai số…"
+        re.compile(r"\bdia chi (?:cua )?(?:ubnd|uy ban|tru so|so|phong|trung tam|bo phan|xa|phuong|huyen|tinh)\b"
+                   r".*\b(?:o dau|la gi|cho nao|nam o|o cho nao)\b"
+                   r"|\b(?:so dien thoai|sdt|hotline|so hotline)\b.*\b(?:bao nhieu|la gi|so may|la so nao)\b"),
+        "Trợ lý không có địa chỉ hay số điện thoại của từng cơ quan. Bạn hãy xem trang thông tin điện tử của xã, "
+        "phường, của tỉnh hoặc bảng thông báo tại trụ sở.",
+    ),
+    Unheld(  # everyday subjects that are never about governance, unless PAPI is named with them
+        re.compile(r"^(?!.*\bpapi\b).*\b(?:bong da|ngoai hang|world cup|v league|xo so|gia vang|ty gia"
+                   r"|chung khoan|co phieu|vn index|iq|bmi|duong huyet|huyet ap|nau mon|cong thuc nau|mon an"
+                   r"|thoi tiet|nguoi yeu|hen ho|quan tri kinh doanh|quan tri website|diem tin dung|tai khoan game"
+                   r"|bi khoa tai khoan|bi hack|quen mat khau)\b"),
+        "Câu này nằm ngoài những gì Trợ lý PAPI biết. Trợ lý trả lời về chỉ số PAPI và điểm của các tỉnh, những "
+        "việc xã phải công khai, kế hoạch PAPI của tỉnh và cách dùng trợ lý (gõ /help).",
     ),
 )
 
