@@ -15,6 +15,7 @@ from content.normalize import normalize
 from content.search import Doc
 from handlers.core.messages import Incoming, Reply, as_text, units
 from handlers.core.router import Core
+from handlers.knowledge import unheld
 from handlers.knowledge.coverage import uncovered
 from handlers.plans.active import PlanSet
 from handlers.scores.lookup import signed
@@ -275,7 +276,7 @@ async def test_an_amount_of_money_is_not_answered_by_an_entry_that_gives_none(co
     ("ubnd xa co lam viec thu 7 khong, may gio mo cua", "giờ làm việc"),
     ("chu tich ubnd tinh khanh hoa hien nay la ai", "tên những người đang giữ chức vụ"),
     ("thon toi bao gio thi bau lai truong thon, ngay may", "lịch bầu cử"),
-    ("Luat Khieu nai quy dinh thoi han giai quyet khieu nai lan dau la bao nhieu ngay", "không nêu riêng luật bạn nêu"),
+    ("Luat Khieu nai quy dinh thoi han giai quyet khieu nai lan dau la bao nhieu ngay", "không nêu riêng luật bạn hỏi"),
     ("khanh hoa danh bao nhieu ty dong kinh phi cho ke hoach papi 2023", "không nêu riêng số tiền"),
     ("so dien thoai bo phan mot cua xa la bao nhieu", "địa chỉ hay số điện thoại"),
     ("bảng xếp hạng bóng đá V-League mới nhất", "nằm ngoài những gì Trợ lý PAPI biết"),
@@ -290,9 +291,22 @@ async def test_a_kind_of_fact_the_knowledge_base_never_holds_is_declined(core: C
     "chủ tịch UBND xã chịu trách nhiệm gì về công khai", "chất lượng bầu cử là gì",
     "luat tiep can thong tin quy dinh tra loi trong bao nhieu ngay",
     "xã phải trả lời trong mấy ngày làm việc", "PAPI có xếp hạng từ 1 đến 63 không",
+    "Người yêu cầu cung cấp thông tin được trả lời trong bao lâu",
+    "Theo luật, xã có phải công khai dự toán ngân sách không",
+    "Đồng Tháp năm 2023 điểm thì bao nhiêu",
 ])
 async def test_a_question_near_those_kinds_is_still_answered(core: Core, question: str) -> None:
     assert (await first(core, question)).kind == "answer"
+
+
+@pytest.mark.parametrize("question", [
+    "Bầu trưởng thôn có phiếu kín không", "Giấy hẹn hồ sơ trễ hạn thì xã phải xin lỗi không",
+    "Xã phải công khai giờ làm việc và lịch tiếp công dân không?", "Trả kết quả trong mấy giờ làm việc?",
+    "Khi nào bầu trưởng thôn thì phải họp dân", "Số điện thoại đường dây nóng phải công khai là gì theo quy định",
+    "Ai là chủ tịch UBND xã chịu trách nhiệm tiếp công dân", "Tên xã mới phải được công khai bao lâu",
+])
+def test_a_duty_or_a_rule_asked_near_a_kind_never_held_is_not_declined_by_it(question: str) -> None:
+    assert unheld.declined(normalize(question)) is None
 
 
 async def test_a_part_of_three_words_alone_does_not_answer_a_message(core: Core) -> None:

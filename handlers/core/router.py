@@ -348,10 +348,9 @@ class Core:
         of three words ("xem ở đâu", "có đúng không") asks with its question words alone: its subject is in the
         rest of the message, which no entry answered."""
         found = []
-        for part in clauses(text):
+        for part in (p for p in clauses(text) if len(p.split()) > MIN_CLAUSE_WORDS):
             hits = self.index.search(part)
-            if (verdict(hits, linked=self.documents.linked, question=part) is Verdict.ANSWER
-                    and len(part.split()) > MIN_CLAUSE_WORDS):
+            if verdict(hits, linked=self.documents.linked, question=part) is Verdict.ANSWER:
                 found.append(hits)
         return max(found, key=lambda h: h[0].confidence, default=None)
 

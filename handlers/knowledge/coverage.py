@@ -3,7 +3,8 @@ nhiêu người" finds the entry listing 2018, 2020, 2021…), or the number of 
 gives ("chuẩn nghèo theo nghị định nào" finds an entry that names none), or an amount of money, which no entry
 gives ("phạt bao nhiêu tiền", "mức trợ cấp hộ nghèo bao nhiêu"). The reply then says so first, as a
 decline, and then what the entry holds, so the person does not take another year's figure, or no figure, for the
-one asked. Only for entries that speak of particular years (in their title, phrasings or answer, not in a law's
+one asked; likewise a law the question names that the entry does not.
+Only for entries that speak of particular years (in their title, phrasings or answer, not in a law's
 number such as 10/2022/QH15); one that names no year (what PAPI is) answers a question of any year, and a year the
 entry names only to say it has nothing for it ("2019: chưa có số liệu", "chưa có 2020, 2021") counts as not named."""
 
@@ -26,15 +27,19 @@ _ASKED_DOC = re.compile(r"\b(nghi dinh|thong tu|nghi quyet|luat)(?: so)? (?:nao|
 # no amounts, so an entry on the subject must not stand for the figure asked
 # ("mấy nghìn người", "bao nhiêu đồng bào", "tiện ích", "bao nhiêu điểm" are no money)
 _ASKED_MONEY = re.compile(r"\b(?:bao nhieu|may) (?:tien|trieu|ty|ti|nghin|ngan|dong)\b"
-                          r"(?! (?:nguoi|luot|ho|bao|chi|ich|do)\b)"
+                          r"(?! (?:nguoi|luot|ho|bao|chi|ich|do|le)\b)"
                           r"|\b(?:muc (?:tro cap|ho tro|phat|luong|boi thuong|den bu)|thu nhap|phu cap"
-                          r"|(?:tien )?luong (?:cua )?(?:pho )?(?:chu tich|bi thu|can bo|cong chuc))\b.*\bbao nhieu\b"
-                          r"(?! (?:diem|phan tram|nguoi|ho)\b)")
+                          r"|(?<!chat )(?<!so )(?:tien )?luong (?:cua )?(?:pho )?"
+                          r"(?:chu tich|bi thu|can bo|cong chuc))\b"
+                          r"(?: \w+){0,8} bao nhieu\b(?! (?:diem|phan tram|nguoi|ho|tinh|ngay|lan|xa)\b)")
 _MONEY = re.compile(r"\d[\d.,]*\s?(?:đồng|đ|VNĐ|triệu đồng|nghìn đồng|ngàn đồng|tỷ đồng|tỉ đồng)(?!\w)")
-# a law named by its words ("Luật Khiếu nại quy định…" → "khieu nai"), not "luật nào", "luật số 10", "luật mới"
-_LAW = re.compile(r"\bluat (?!(?:nao|gi|so|may|bao|moi|nay|do|quy|co|thi|la|cua|ve|ma|da|con|cu|hien|dang|va|hay)\b)"
-                  r"([a-z]+ [a-z]+)")
-_LAW_ALIASES = {"thdccs": "thuc hien", "dan chu": "thuc hien", "tctt": "tiep can", "nsnn": "ngan sach"}
+# a law named ("Luật Khiếu nại quy định…"): the laws people name, the KB's and others, so that "theo luật, xã có
+# phải…", "kỷ luật", "pháp luật" and "luật quy định" name none
+_LAW = re.compile(r"(?<!ky )(?<!phap )\bluat (khieu nai|to cao|tiep cong dan|tiep can thong tin|tctt"
+                  r"|thuc hien dan chu|dan chu co so|thdccs|ngan sach|dat dai|quy hoach|cu tru|ho tich|can bo"
+                  r"|vien chuc|xu ly vi pham|bau cu|to chuc chinh quyen|phong chong tham nhung|mat tran|cong doan"
+                  r"|thanh nien|hon nhan|bao hiem|xay dung|dau tu cong|thanh tra|giao thong|dan su|hinh su)\b")
+_LAW_ALIASES = {"thdccs": "thuc hien dan chu", "dan chu co so": "thuc hien dan chu", "tctt": "tiep can thong tin"}
 _SHOWN = {"nghi dinh": "số nghị định", "quyet dinh": "số quyết định", "thong tu": "số thông tư",
           "nghi quyet": "số nghị quyết", "luat": "tên luật", "dieu": "điều luật"}
 
@@ -84,11 +89,11 @@ def _missing_law(question: str, entry: str) -> str | None:
     asked = _LAW.search(normalize(question))
     if asked is None:
         return None
-    name = asked.group(1)
-    name = next((full for short, full in _LAW_ALIASES.items() if name.startswith(short)), name)
-    held = [s for s in map(normalize, re.split(r"[.;\n]", entry)) if not any(lack in s for lack in _LACKS)]
+    name = _LAW_ALIASES.get(asked.group(1), asked.group(1))
+    lacks = re.compile(rf"\b(?:{'|'.join(_LACKS)})\b")
+    held = [s for s in map(normalize, re.split(r"[.;\n]", entry)) if not lacks.search(s)]
     forms = [f"luat {name}", *(f"luat {short}" for short, full in _LAW_ALIASES.items() if full == name)]
-    return None if any(form in s for s in held for form in forms) else "luật bạn nêu"
+    return None if any(form in s for s in held for form in forms) else "luật bạn hỏi"
 
 
 def _missing_money(question: str, entry: str) -> str | None:

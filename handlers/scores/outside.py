@@ -25,7 +25,7 @@ OTHER_INDICES: dict[str, str] = {
 OTHER_INDICES = {normalize(words): name for words, name in OTHER_INDICES.items()}  # "sipas" is read "sipa"
 SCORE = re.compile(r"\b(?:diem|xep hang|xep thu|dat bao nhieu|bao nhieu diem|hang may|thu may|chi so"
                    r"|duoc bao nhieu(?! (?:nguoi|ho|luot|xa|lan))|phan tram)\b")
-_LOCAL = re.compile(r"\b(?:xa|(?<!dia )phuong|thi tran|huyen|thon|dac khu)\b")  # not "địa phương"
+_LOCAL = re.compile(r"\b(?:xa(?! hoi)|(?<!dia )phuong|thi tran|huyen|thon|dac khu)\b")  # not "xã hội", "địa phương"
 PAPI_SOURCE = "PAPI: giới thiệu và hỏi đáp, papi.org.vn (khảo sát cấp tỉnh)"
 
 
@@ -45,14 +45,15 @@ def other_index(norm: str) -> tuple[str, str] | None:
 
 # the score asked ("bao nhiêu", "thế nào") or said to be the commune's ("điểm PAPI 2023 của xã Hòa Bình"); not
 # a commune and a score anywhere ("PAPI là gì, nghe cán bộ xã nói phải nâng điểm PAPI")
-_ASKED = re.compile(rf"\b(?:bao nhieu|may diem|xep hang|xep thu|hang may|thu may|dung thu|the nao|ra sao|cao khong"
+_ASKED = re.compile(r"\b(?:bao nhieu|may diem|xep hang|xep thu|hang may|thu may|dung thu|the nao|ra sao|cao khong"
                     rf"|thap khong|cao hay thap)\b|\b(?:diem|xep hang|chi so)\b(?: \w+){{0,4}} {_LOCAL.pattern}")
+_RAISING = re.compile(r"\b(?:nang|tang|cai thien|lam gi de)\b")  # "xã làm thế nào để nâng điểm PAPI" asks a way
 
 
 def asks_local_score(norm: str) -> bool:
     """'xã tôi được bao nhiêu điểm PAPI': a commune's or district's own PAPI score."""
     return (" papi " in f" {norm} " and SCORE.search(norm) is not None and _LOCAL.search(norm) is not None
-            and _ASKED.search(norm) is not None)
+            and _ASKED.search(norm) is not None and _RAISING.search(norm) is None)
 
 
 def beyond_local(norm: str, provinces: list[str]) -> list[str]:

@@ -27,7 +27,8 @@ NEED_WORDS = ("can dat", "phai dat", "can tang", "phai tang", "it nhat", "toi th
 OTHER_WORDS = ("bao cao", "tuyen truyen", "gui ai", "han nao", "truoc ngay", "ve dau", "lam gi", "lam the nao",
                "giai phap", "cai thien")
 # "điểm" that is no PAPI score: an exam's, a place to visit ("điểm chuẩn Bách khoa Hà Nội", "điểm du lịch Huế")
-ELSEWHERE_WORDS = ("diem chuan", "diem thi", "xet tuyen", "dai hoc", "dia diem", "diem du lich", "diem den",
+ELSEWHERE_WORDS = ("diem chuan", "diem thi dai hoc", "diem thi tot nghiep",
+                   "xet tuyen", "dai hoc", "dia diem", "diem du lich", "diem den",
                    "diem tham quan", "diem check in")
 RADAR_WORDS = ("radar", "bieu do", "mang nhen")
 TREND_WORDS = ("qua cac nam", "cac nam", "theo nam", "xu huong", "nhieu nam", "tung nam")

@@ -197,7 +197,7 @@ def _national(q: Question) -> str | None:
         return "count"
     if asks_ranking(q.norm) and about_papi:
         return "ranking"
-    # a score named, not a province alone: "cả nước còn bao nhiêu tỉnh" asks the 2025 arrangement
+    # a score word is needed: "cả nước còn bao nhiêu tỉnh" asks the 2025 arrangement
     if asks_national(q) and q.has(("papi", "diem", "trung vi", "trung binh", "chi so")):
         return "median"
     return None
