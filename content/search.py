@@ -291,7 +291,7 @@ class SearchIndex:
 
 
 _CLAUSE_BREAK = re.compile(r"\s*[,.;!?…]+\s*")
-MIN_CLAUSE_WORDS = 3
+MIN_CLAUSE_WORDS = 4  # three words ("xem ở đâu") ask with question words alone: the subject is elsewhere
 
 
 def clauses(text: str) -> list[str]:

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from content.loader import KnowledgeBase
 from content.normalize import normalize
-from content.search import MIN_CLAUSE_WORDS, Hit, SearchIndex, Verdict, clauses, verdict
+from content.search import Hit, SearchIndex, Verdict, clauses, verdict
 from handlers.core import commands, flow, render
 from handlers.core.context import Config, Ctx, Fetch
 from handlers.core.flow import CHOICE, Answer
@@ -344,11 +344,9 @@ class Core:
         return self.documents.render(f"sub:{code}" if "." in code else f"dim:{code}")
 
     def _clause(self, text: str) -> list[Hit] | None:
-        """The hits of the part of a message that one entry clearly answers, the most confident such part. A part
-        of three words ("xem ở đâu", "có đúng không") asks with its question words alone: its subject is in the
-        rest of the message, which no entry answered."""
+        """The hits of the part of a message that one entry clearly answers, the most confident such part."""
         found = []
-        for part in (p for p in clauses(text) if len(p.split()) > MIN_CLAUSE_WORDS):
+        for part in clauses(text):
             hits = self.index.search(part)
             if verdict(hits, linked=self.documents.linked, question=part) is Verdict.ANSWER:
                 found.append(hits)

@@ -17,7 +17,7 @@ from content.search import Doc
 from handlers.core.messages import Reply
 
 _NUMBERED = re.compile(r"\b\d{1,4}/(?:19|20)\d{2}/\S+")  # a document's number: 151/2025/NĐ-CP, 10/2022/QH15
-_LACKS = ("chua co", "khong co")
+_LACKS = re.compile(r"\b(?:chua co|khong co)\b")  # what an entry says it does not hold
 # "theo nghị định nào", "nghị định số mấy", "luật nào"; a decision or an article only when asked for as a
 # document ("theo quyết định nào", "điều mấy"), since "quyết định gì" is also "decide what" and "điều gì" "what"
 _ASKED_DOC = re.compile(r"\b(nghi dinh|thong tu|nghi quyet|luat)(?: so)? (?:nao|gi|may|bao nhieu)\b"
@@ -60,7 +60,7 @@ def _years_held(lines: list[str]) -> set[str]:
         words = _words(line)
         for i, word in enumerate(words):
             near = f" {' '.join(words[max(0, i - 4):i])} | {' '.join(words[i + 1:i + 4])} "
-            if YEAR.fullmatch(word) and not any(f" {lack} " in near for lack in _LACKS):
+            if YEAR.fullmatch(word) and not _LACKS.search(near):
                 held.add(word)
     return held
 
@@ -90,8 +90,7 @@ def _missing_law(question: str, entry: str) -> str | None:
     if asked is None:
         return None
     name = _LAW_ALIASES.get(asked.group(1), asked.group(1))
-    lacks = re.compile(rf"\b(?:{'|'.join(_LACKS)})\b")
-    held = [s for s in map(normalize, re.split(r"[.;\n]", entry)) if not lacks.search(s)]
+    held = [s for s in map(normalize, re.split(r"[.;\n]", entry)) if not _LACKS.search(s)]
     forms = [f"luat {name}", *(f"luat {short}" for short, full in _LAW_ALIASES.items() if full == name)]
     return None if any(form in s for s in held for form in forms) else "luật bạn hỏi"
 

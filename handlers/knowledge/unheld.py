@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from handlers.core.messages import Reply
 
 _ASK_ONE = "Bạn hãy hỏi UBND xã, phường hoặc xem thông báo chính thức của tỉnh."
-
-
 # a question about what must be posted, a duty or a rule: "tên xã mới phải công khai bao lâu", "xã có phải công
 # khai giờ tiếp dân không", "bầu trưởng thôn có phải họp dân" are answered, not declined
 _DUTY = r"\b(?:cong khai|niem yet|phai|quy dinh|trach nhiem|nhiem vu|thoi han|ket qua|papi|bot|tro ly|luu)\b"
@@ -27,7 +25,7 @@ _NEAR = r"(?: \w+){0,3} "  # the request within three words of its subject
 class Unheld:
     asks: re.Pattern[str]
     text: str
-    unless: re.Pattern[str] | None = re.compile(_DUTY)
+    unless: re.Pattern[str] = re.compile(_DUTY)
 
 
 UNHELD = (
@@ -85,5 +83,5 @@ UNHELD = (
 
 def declined(norm: str) -> Reply | None:
     """The decline of a question asking for a kind of fact the knowledge base never holds, else None."""
-    found = next((u for u in UNHELD if u.asks.search(norm) and not (u.unless and u.unless.search(norm))), None)
+    found = next((u for u in UNHELD if u.asks.search(norm) and not u.unless.search(norm)), None)
     return Reply(found.text, kind="decline") if found else None
