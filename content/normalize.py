@@ -77,6 +77,7 @@ ABBREVIATIONS: dict[str, str] = {
 }
 
 YEAR = re.compile(r"\b20\d{2}\b")  # a year as a question or an entry writes it; not «1900…», a hotline
+PAPI = re.compile(r"\bpapi\b")  # PAPI named, in normalised text
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?")
 _TELEX_DOUBLES = re.compile(r"(aa|ee|oo|dd|aw|ow|uw)")
 _TELEX_TONE = re.compile(r"(?<=[a-z])[sfrxj]$")

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-from content.normalize import YEAR, normalize
-from handlers.scores import outside
+from content.indices import named_index
+from content.normalize import PAPI, YEAR, normalize
 
 _JOINERS = ("và", "còn", "với lại", "thêm nữa")
 # plain forms only in a message typed without diacritics: with them, «con» is a child, not «còn»
@@ -22,7 +22,6 @@ _ASKING = re.compile(r"\b(?:bao lau|bao nhieu|the nao|sao|o dau|khi nao|bao gio|
                      r"|\bmay (?:ngay|nguoi|lan|gio|thang|nam|diem|chi so|noi dung|buoc|ho|muc|loai|cach)\b"
                      r"|\b(?:duoc|co|phai|da|dung)\b.*\b(?:khong|chua)$")
 _ELLIPTIC = re.compile(r"\b(?:thi sao|the nao nua|ra sao)$")  # «2024 thì sao»: nothing to ask on its own
-_PAPI = re.compile(r"\bpapi\b")
 MIN_WORDS = 3
 MOST = 3  # a message of more asking parts than this is a list of worries, better answered by its main question
 
@@ -47,5 +46,5 @@ def carried(part: str, whole: str, places: list[str]) -> str:
     years = [] if YEAR.search(norm) else list(dict.fromkeys(YEAR.findall(all_of)))
     named = [] if any(normalize(p) in norm for p in places) else places
     # PAPI, unless the part asks of another index ("…, còn PAR Index thì được bao nhiêu")
-    topic = ["PAPI"] if _PAPI.search(all_of) and not _PAPI.search(norm) and not outside.named_index(norm) else []
+    topic = ["PAPI"] if PAPI.search(all_of) and not PAPI.search(norm) and not named_index(norm) else []
     return " ".join([part, *topic, *named, *years])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from content.normalize import PAPI
 from handlers.core.messages import Reply
 
 _ASK_ONE = "Bạn hãy hỏi UBND xã, phường hoặc xem thông báo chính thức của tỉnh."
@@ -76,7 +77,7 @@ UNHELD = (
                    r"|quan tri kinh doanh|diem tin dung|tai khoan game)\b"),
         "Câu này nằm ngoài những gì Trợ lý PAPI biết. Trợ lý trả lời về chỉ số PAPI và điểm của các tỉnh, những "
         "việc xã phải công khai, kế hoạch PAPI của tỉnh và cách dùng trợ lý (gõ /help).",
-        re.compile(r"\bpapi\b"),
+        PAPI,
     ),
 )
 

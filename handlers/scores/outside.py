@@ -5,40 +5,21 @@ from __future__ import annotations
 
 import re
 
-from content.normalize import YEAR, normalize
+from content.indices import named_index
+from content.normalize import PAPI, YEAR, normalize
 from handlers.core import render
 from handlers.core.messages import Choice, Reply
 
-# Other indices, normalised as people type them, and their names as a reader knows them.
-OTHER_INDICES: dict[str, str] = {
-    "pci": "PCI (Chỉ số năng lực cạnh tranh cấp tỉnh)",
-    "nang luc canh tranh": "PCI (Chỉ số năng lực cạnh tranh cấp tỉnh)",
-    "par index": "PAR Index (Chỉ số cải cách hành chính)",
-    "par": "PAR Index (Chỉ số cải cách hành chính)",
-    "chi so cai cach hanh chinh": "PAR Index (Chỉ số cải cách hành chính)",
-    "sipas": "SIPAS (Chỉ số hài lòng về sự phục vụ hành chính)",
-    "chi so hai long": "SIPAS (Chỉ số hài lòng về sự phục vụ hành chính)",
-    "dti": "DTI (Chỉ số chuyển đổi số)",
-    "chi so chuyen doi so": "DTI (Chỉ số chuyển đổi số)",
-    "ict index": "ICT Index (Chỉ số sẵn sàng ứng dụng công nghệ thông tin)",
-}
-OTHER_INDICES = {normalize(words): name for words, name in OTHER_INDICES.items()}  # "sipas" is read "sipa"
 SCORE = re.compile(r"\b(?:diem|xep hang|xep thu|dat bao nhieu|bao nhieu diem|hang may|thu may|chi so"
                    r"|duoc bao nhieu(?! (?:nguoi|ho|luot|xa|lan))|phan tram)\b")
 _LOCAL = re.compile(r"\b(?:xa(?! hoi)|(?<!dia )phuong|thi tran|huyen|thon|dac khu)\b")  # not "xã hội", "địa phương"
 PAPI_SOURCE = "PAPI: giới thiệu và hỏi đáp, papi.org.vn (khảo sát cấp tỉnh)"
 
 
-def named_index(norm: str) -> tuple[str, str] | None:
-    """(the words, the index's name) of the first other index the text names."""
-    padded = f" {norm} "
-    return next(((words, name) for words, name in OTHER_INDICES.items() if f" {words} " in padded), None)
-
-
 def other_index(norm: str) -> tuple[str, str] | None:
     """The other index a score question names, when it does not name PAPI: asked with a score word, or with a
     year ("PAR Index Hà Tĩnh 2022" asks its figure, which a PAPI card must not stand for)."""
-    if " papi " in f" {norm} " or not (SCORE.search(norm) or YEAR.search(norm)):
+    if PAPI.search(norm) or not (SCORE.search(norm) or YEAR.search(norm)):
         return None
     return named_index(norm)
 
@@ -52,7 +33,7 @@ _RAISING = re.compile(r"\b(?:nang|tang|cai thien|lam gi de)\b")  # "xã làm th�
 
 def asks_local_score(norm: str) -> bool:
     """'xã tôi được bao nhiêu điểm PAPI': a commune's or district's own PAPI score."""
-    return (" papi " in f" {norm} " and SCORE.search(norm) is not None and _LOCAL.search(norm) is not None
+    return (PAPI.search(norm) is not None and SCORE.search(norm) is not None and _LOCAL.search(norm) is not None
             and _ASKED.search(norm) is not None and _RAISING.search(norm) is None)
 
 
