@@ -241,9 +241,13 @@ class SearchIndex:
             at += n
         return out
 
+    def corrected(self, text: str) -> str:
+        """The normalised text with each unknown syllable corrected as the search reads it ("dug dau" = dung dau)."""
+        return " ".join(w for t in normalize(text).split() for w in self._correct(t))
+
     def search(self, query: str, limit: int = 3) -> list[Hit]:
         typed = uncourteous(normalize(query)).split()
-        words = canonical(" ".join(w for t in typed for w in self._correct(t))).split()
+        words = canonical(self.corrected(" ".join(typed))).split()
         if not words or not self.docs:
             return []
         terms = list(dict.fromkeys(_terms(words)))

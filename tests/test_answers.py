@@ -49,6 +49,8 @@ async def test_misspelt_provinces_get_their_scores(core: Core, question: str, pr
 async def test_rankings_top_bottom_and_by_dimension(core: Core) -> None:
     top = await first(core, "tỉnh nào đứng đầu papi 2024")
     assert top.kind == "answer" and "1. Quảng Ninh: 47,82 (vị trí 1/61)" in top.text and "tự tính" in top.text
+    misspelt = await first(core, "tỉnh nào đứg đầu papi 2024 z")  # the search's typo correction, read as a score
+    assert misspelt.text == top.text
     bottom = await first(core, "5 tinh thap nhat papi 2022")
     assert "1. Cao Bằng: 38,80 (vị trí 61/61)" in bottom.text and "2. Tây Ninh: 39,42 (vị trí 60/61)" in bottom.text
     dimension = await first(core, "nam 2023 tinh nao co diem cong khai minh bach cao nhat ca nuoc")

@@ -393,6 +393,8 @@ class Core:
             return outside.no_local_score()
         if self.scores.wants(text):
             return await self.scores.respond(text)
+        if (fixed := self.index.corrected(text)) != norm and self.scores.wants(fixed):  # «tỉnh nào đứg đầu»
+            return await self.scores.respond(fixed)
         planned = await self.plan_questions.ask(text, self.documents, ctx, self.scores.provinces)
         if planned is not None:
             return planned
