@@ -27,7 +27,8 @@ from handlers.core.router import Core
 from handlers.knowledge.documents import Documents
 
 SETS = Path(__file__).parent.parent / "tests" / "data" / "eval"
-TUNING = ("set_a", "set_d", "set_e", "set_g", "set_i", "set_k", "set_o", "set_p", "set_r", "set_u", "set_ac", "set_ad")
+TUNING = ("set_a", "set_d", "set_e", "set_g", "set_i", "set_k", "set_o", "set_p", "set_r", "set_u",
+          "set_ac", "set_ad", "set_ae", "set_af")
 MAX_REPLY = 2000  # one Zalo message
 
 

@@ -71,6 +71,8 @@ def test_typo_correction_reads_a_slip_as_the_syllable_meant(index: SearchIndex) 
     assert index._correct("gaim") == ["giam"] and index._correct("khia") == ["khai"]
     assert index._correct("sac") == ["sach"], "a letter left out comes before a letter changed"
     assert index._correct("thutuc") == ["thu", "tuc"] and index._correct("ykien") == ["y", "kien"]
+    assert index._correct("chuu") == ["chu"], "a letter doubled"
+    assert index._correct("banh") == ["banh"], "a Vietnamese word the knowledge base does not use is no slip"
 
 
 @pytest.mark.parametrize(("a", "b"), [
