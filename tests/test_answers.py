@@ -84,6 +84,27 @@ async def test_other_indices_and_commune_scores_are_declined(core: Core) -> None
     assert merged.kind == "decline" and "chưa có điểm" in merged.text
 
 
+@pytest.mark.parametrize(("question", "said"), [
+    ("diem papi co trong so cua ha tinh 2023", "không có điểm có trọng số"),
+    ("khoang tin cay tong diem papi cua nghe an 2023", "không có khoảng tin cậy"),
+    ("nam 2023 nghe an co bao nhieu nguoi duoc phong van papi", "không có số người trả lời"),
+    ("diem papi kon tum 2024 chia theo dan toc", "không có điểm chia theo giới tính, dân tộc"),
+    ("xep hang papi cac huyen cua khanh hoa 2023", "chỉ có điểm cấp tỉnh"),
+])
+async def test_a_provinces_measure_the_data_lack_gets_no_score_card(core: Core, question: str, said: str) -> None:
+    reply = await first(core, question)
+    assert reply.kind == "decline" and said in reply.text and "Tổng điểm" not in reply.text
+
+
+async def test_a_sub_dimension_asked_by_its_code(core: Core) -> None:
+    held = await first(core, "diem 2.2 ha tinh 2023")
+    assert "2.2 Công khai danh sách hộ nghèo" in held.text
+    later = await first(core, "diem 8.3 cua ha tinh nam 2024")
+    assert later.kind == "decline" and "chỉ có điểm nội dung thành phần cho 2022 và 2023" in later.text
+    unweighted = await first(core, "diem papi khong trong so ha tinh 2023")  # what the data hold
+    assert unweighted.kind == "answer" and "45,43" in unweighted.text
+
+
 async def test_a_plans_lead_unit_target_and_report_deadline(core: Core) -> None:
     lead = await first(core, "theo kh 72 viec phong chong tham nhung ai chu tri")
     assert "Kế hoạch 72/KH-UBND" in lead.text and "Chủ trì: Cơ quan Kiểm tra - Thanh tra" in lead.text

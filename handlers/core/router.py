@@ -372,6 +372,20 @@ class Core:
                     break
         return reply
 
+    async def _scored(self, text: str, norm: str) -> Reply | None:
+        """The score router's answer, if the question is its own: as typed, or read with the search's typo
+        correction («tỉnh nào đứg đầu»); a province's measure the data lack, or its districts' scores, declined."""
+        if not self.scores.wants(text):
+            text = self.index.corrected(text)
+            if text == norm or not self.scores.wants(text):
+                return None
+        if self.scores.provinces(text):
+            if (measure := outside.unheld_measure(norm)) is not None:
+                return outside.no_measure(measure)
+            if outside.asks_parts(norm):
+                return outside.no_local_score()
+        return await self.scores.respond(text)
+
     async def _one(self, text: str, ctx: Ctx, record: bool = True) -> Reply:
         """The one reply to a question. `record`: whether a question not found is kept for curators; a part of a
         message is not, since the whole message is what the person asked."""
@@ -391,10 +405,8 @@ class Core:
             return never
         if outside.asks_local_score(norm) and not outside.beyond_local(norm, self.scores.provinces(text)):
             return outside.no_local_score()
-        if self.scores.wants(text):
-            return await self.scores.respond(text)
-        if (fixed := self.index.corrected(text)) != norm and self.scores.wants(fixed):  # «tỉnh nào đứg đầu»
-            return await self.scores.respond(fixed)
+        if (scored := await self._scored(text, norm)) is not None:
+            return scored
         planned = await self.plan_questions.ask(text, self.documents, ctx, self.scores.provinces)
         if planned is not None:
             return planned

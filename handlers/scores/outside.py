@@ -1,5 +1,6 @@
 """Score questions the data cannot answer, recognised so that no PAPI card is taken for them: another index
-(PCI, PAR Index, SIPAS, DTI, ICT Index), or a commune's own score, which PAPI does not have."""
+(PCI, PAR Index, SIPAS, DTI, ICT Index), a commune's own score, which PAPI does not have, or a measure of a
+province that the data do not hold (a weighted score, its confidence interval, its respondents, a breakdown)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,38 @@ def no_local_score() -> Reply:
         "PAPI chỉ có điểm cấp tỉnh: khảo sát chọn ngẫu nhiên người dân ở một số xã, phường của mỗi tỉnh để tính "
         "điểm cho tỉnh, không tính điểm riêng cho từng xã, phường. Xã có thể xem điểm của tỉnh mình và các nội "
         "dung thành phần để biết việc cần làm."
+        f"\n\n{render.SOURCE}{PAPI_SOURCE}",
+        (Choice("Điểm PAPI các tỉnh", "/diem"), Choice("Các chỉ số nội dung", "/chiso")),
+        kind="decline",
+    )
+
+
+# Measures of a province the bundled data do not hold, as people ask for them, and how the decline names them.
+_MEASURES = tuple((re.compile(pattern), name) for pattern, name in (
+    (r"(?<!khong )\b(?:co trong so|diem trong so)\b", "điểm có trọng số"),
+    (r"\b(?:khoang tin cay|sai so|bien sai)\b", "khoảng tin cậy, sai số"),
+    (r"\b(?:nguoi|phieu)\b(?: \w+){0,2} \b(?:phong van|tra loi|khao sat)\b|\bco mau\b", "số người trả lời"),
+    (r"\b(?:nam nu|gioi tinh|dan toc|thanh thi|nhom tuoi|do tuoi)\b", "điểm chia theo giới tính, dân tộc, "
+     "nông thôn – thành thị hay độ tuổi"),
+))
+# the districts or communes of a province ranked or scored ("xếp hạng các huyện", "huyện nào cao nhất")
+_PARTS = re.compile(r"\b(?:cac|tung|moi) (?:huyen|xa|phuong)\b|\b(?:huyen|xa|phuong) nao\b")
+
+
+def unheld_measure(norm: str) -> str | None:
+    """The name of a measure the question asks of a province that the data do not hold, if any."""
+    return next((name for pattern, name in _MEASURES if pattern.search(norm)), None)
+
+
+def asks_parts(norm: str) -> bool:
+    return _PARTS.search(norm) is not None
+
+
+def no_measure(name: str) -> Reply:
+    return Reply(
+        f"Trợ lý không có {name} của từng tỉnh. Dữ liệu của trợ lý có tổng điểm PAPI không trọng số và điểm 8 chỉ "
+        "số nội dung của từng tỉnh qua các năm, điểm các nội dung thành phần ở những năm có số liệu; các số liệu "
+        "khác cần tra trong bảng số liệu và báo cáo PAPI trên papi.org.vn."
         f"\n\n{render.SOURCE}{PAPI_SOURCE}",
         (Choice("Điểm PAPI các tỉnh", "/diem"), Choice("Các chỉ số nội dung", "/chiso")),
         kind="decline",

@@ -16,6 +16,7 @@ bot scores import`, in another process); each question first asks the database w
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo
 
 from content.loader import KnowledgeBase
@@ -163,9 +164,12 @@ class Scores(Comparisons, PlanResults, Mergers, Positions, ScoreCharts, Rankings
         return province
 
     def _sub_named(self, norm: str) -> str | None:
-        """The sub-dimension a question names, by its whole name or its first three words or more
+        """The sub-dimension a question names, by its code, its whole name or its first three words or more
         ("tiếp cận và sử dụng internet" for 8.2 "Tiếp cận và sử dụng Internet tại địa phương")."""
         padded = f" {norm} "
+        coded = _SUB_CODE.search(norm)  # "điểm 8.3 Hà Tĩnh"; also a code of earlier editions (5.2, building permits)
+        if coded is not None:
+            return coded.group()
         found: list[tuple[int, str]] = []
         for name, code in self._sub_names:
             words = name.split()
@@ -185,6 +189,9 @@ class Scores(Comparisons, PlanResults, Mergers, Positions, ScoreCharts, Rankings
             tuple(Choice(f"{p} {latest}", f"/diem {p} {latest}") for p in sample),
             kind="clarify",
         )
+
+
+_SUB_CODE = re.compile(r"(?<![\d.,])[1-8]\.[1-9](?![\d.,])")
 
 
 def _national(q: Question) -> str | None:
