@@ -248,6 +248,12 @@ class SearchIndex:
             at += n
         return out
 
+    def foreign(self, text: str) -> int:
+        """How many words of the text are Vietnamese words the knowledge base never uses ("xanh", "mầm", "thầu"):
+        a message with two or more is about something else, whatever domain words it shares."""
+        return sum(1 for w in normalize(text).split() if self._correct(w) == [w] and not self._known(w)
+                   and _SPELLABLE.match(w))
+
     def corrected(self, text: str) -> str:
         """The normalised text with each unknown syllable corrected as the search reads it ("dug dau" = dung dau)."""
         return " ".join(w for t in normalize(text).split() for w in self._correct(t))

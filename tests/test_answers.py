@@ -362,3 +362,9 @@ async def test_a_communes_own_merger_is_declined_not_answered_by_a_nearby_entry(
     for near in ("sáp nhập tỉnh rồi thì điểm PAPI tính thế nào", "sáp nhập tỉnh rồi thì xã nào được khảo sát PAPI",
                  "sau sáp nhập, trụ sở UBND xã mới có phải niêm yết danh sách hộ nghèo không"):
         assert "chưa có danh sách sắp xếp từng xã" not in (await first(core, near)).text
+
+
+async def test_a_part_does_not_answer_a_message_about_something_else(core: Core) -> None:
+    """«hướng dẫn giúp mình» is asked of many entries, but this message is about a child's homework."""
+    reply = await first(core, "chau lop 3 lam bai tap ve cay dau xanh nay mam, huong dan giup minh voi")
+    assert reply.kind == "not_found"

@@ -112,3 +112,8 @@ def test_clauses_are_the_runs_of_a_messages_parts_longest_first() -> None:
     assert parts[0] == "Con tôi học lớp 10, cô giáo bảo tìm hiểu PAPI đo những lĩnh vực gì"
     assert "cô giáo bảo tìm hiểu PAPI đo những lĩnh vực gì" in parts
     assert all(len(p.split()) >= 3 for p in parts) and len(clauses("papi là gì")) == 0
+
+
+def test_words_the_knowledge_base_never_uses_are_counted(index: SearchIndex) -> None:
+    assert index.foreign("cay dau xanh nay mam") == 2  # «xanh», «mầm»: words, not slips
+    assert index.foreign("xax phair cong khai ngaan sachs") == 0  # slips of ours

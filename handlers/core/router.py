@@ -415,7 +415,9 @@ class Core:
             return coded
         hits = self.index.search(text)
         decision = verdict(hits, linked=self.documents.linked, question=text)
-        if decision is not Verdict.ANSWER and (part := self._clause(text)):
+        # a part answers for the whole only when the rest is not about something else ("con học lớp 5 phải làm bài
+        # báo cáo khoa học về hạt đậu xanh nảy mầm, hướng dẫn giúp mình")
+        if decision is not Verdict.ANSWER and self.index.foreign(text) < 2 and (part := self._clause(text)):
             hits, decision = part, Verdict.ANSWER
         if decision is Verdict.ANSWER:
             reply = (await plan_cards.card(ctx, self.documents, hits[0].doc.id, text)
